@@ -1,0 +1,75 @@
+import { pathToFileURL } from 'node:url';
+import { readTextFile, writeTextFile, stat, listFiles } from './fs.ts';
+import { webWorkerThread } from './web-worker.ts';
+import type { FetchHandler, Runtime, ServerHandle, SignalName } from './types.ts';
+
+// The slice of the Deno global this adapter calls.
+declare const Deno: {
+  version: { deno: string };
+  env: { toObject(): Record<string, string> };
+  args: string[];
+  pid: number;
+  exit(code: number): never;
+  cwd(): string;
+  hostname(): string;
+  memoryUsage(): { rss: number };
+  addSignalListener(signal: SignalName, fn: () => void): void;
+  removeSignalListener(signal: SignalName, fn: () => void): void;
+  kill(pid: number, signal: string): void;
+  stdout: { writeSync(data: Uint8Array): number; isTerminal(): boolean };
+  stderr: { writeSync(data: Uint8Array): number };
+  serve(
+    options: { hostname: string; port: number; onListen?: (addr: { port: number }) => void },
+    handler: FetchHandler,
+  ): { addr: { port: number }; shutdown(): Promise<void> };
+};
+
+const encoder = new TextEncoder();
+
+function writeAll(stream: { writeSync(data: Uint8Array): number }, text: string): void {
+  let data = encoder.encode(text);
+  while (data.length > 0) data = data.subarray(stream.writeSync(data));
+}
+
+async function serve(fetch: FetchHandler, options: { hostname: string; port: number }): Promise<ServerHandle> {
+  const server = Deno.serve({ hostname: options.hostname, port: options.port, onListen: () => {} }, fetch);
+  return { port: server.addr.port, hostname: options.hostname, close: () => server.shutdown() };
+}
+
+/**
+ * The Deno adapter. Narrowest permissions for `tasker run`: --allow-env --allow-net=127.0.0.1
+ * --allow-read=. --allow-write=.tasker --allow-sys=hostname,osRelease (see README).
+ */
+export const denoRuntime = {
+  name: 'deno',
+  version: Deno.version.deno,
+  env: Deno.env.toObject(),
+  argv: Deno.args,
+  pid: Deno.pid,
+  isTTY: Deno.stdout.isTerminal(),
+  exit: (code: number) => Deno.exit(code),
+  cwd: () => Deno.cwd(),
+  hostname: () => Deno.hostname(),
+  memoryRss: () => Deno.memoryUsage().rss,
+  onSignal(signal, fn) {
+    Deno.addSignalListener(signal, fn);
+    return () => Deno.removeSignalListener(signal, fn);
+  },
+  serve,
+  startThread: webWorkerThread,
+  importModule: (path: string) => import(pathToFileURL(path).href) as Promise<Record<string, unknown>>,
+  readTextFile,
+  writeTextFile,
+  stat,
+  listFiles,
+  isProcessAlive(pid: number) {
+    try {
+      Deno.kill(pid, 'SIGCONT');
+      return true;
+    } catch (err) {
+      return (err as { name?: string }).name === 'PermissionDenied';
+    }
+  },
+  writeStdout: (text: string) => writeAll(Deno.stdout, text),
+  writeStderr: (text: string) => writeAll(Deno.stderr, text),
+} satisfies Runtime;
