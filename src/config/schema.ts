@@ -1,0 +1,100 @@
+import * as v from 'valibot';
+
+const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
+const nonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
+const logLevel = v.picklist(['trace', 'debug', 'info', 'warn', 'error', 'silent']);
+const stringList = v.array(v.string());
+
+/** `[common.database]`: where the state lives. No url → embedded PGlite under `.tasker/`. */
+const databaseSchema = v.object({
+  url: v.optional(v.string(), ''),
+  /** Embedded database location: a directory, or `memory` for a throwaway in-memory database. */
+  embedded_path: v.optional(v.string(), '.tasker/pgdata'),
+  schema: v.optional(v.pipe(v.string(), v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lowercase SQL identifier')), 'tasker'),
+  pool_max: v.optional(positiveInt, 10),
+  statement_timeout_ms: v.optional(nonNegativeInt, 30_000),
+  connect_timeout_seconds: v.optional(positiveInt, 10),
+});
+
+/** `[common.queues]`: pgmq-style queue behaviour. */
+const queuesSchema = v.object({
+  visibility_timeout_seconds: v.optional(positiveInt, 30),
+  poll_interval_ms: v.optional(positiveInt, 1000),
+  max_poll_interval_ms: v.optional(positiveInt, 5000),
+  notify: v.optional(v.boolean(), true),
+  claim_batch_size: v.optional(positiveInt, 10),
+  result_batch_size: v.optional(positiveInt, 50),
+});
+
+/** `[common.backoff]`: default retry backoff when a step's template says nothing. */
+const backoffSchema = v.object({
+  base_seconds: v.optional(v.pipe(v.number(), v.minValue(0)), 1),
+  multiplier: v.optional(v.pipe(v.number(), v.minValue(1)), 2),
+  max_seconds: v.optional(v.pipe(v.number(), v.minValue(0)), 3600),
+  jitter_percent: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100)), 15),
+});
+
+/** `[orchestration]`. */
+const orchestrationSchema = v.object({
+  enabled: v.optional(v.boolean(), true),
+  sweep_interval_ms: v.optional(positiveInt, 5000),
+  max_steps_per_decision: v.optional(positiveInt, 100),
+  max_batch_workers: v.optional(positiveInt, 1000),
+  staleness: v.optional(
+    v.object({
+      enabled: v.optional(v.boolean(), true),
+      waiting_for_dependencies_minutes: v.optional(positiveInt, 60),
+      waiting_for_retry_minutes: v.optional(positiveInt, 30),
+      steps_in_process_minutes: v.optional(positiveInt, 30),
+      enqueuing_steps_minutes: v.optional(positiveInt, 10),
+    }),
+    {},
+  ),
+});
+
+/** `[worker]`. */
+const workerSchema = v.object({
+  enabled: v.optional(v.boolean(), true),
+  namespaces: v.optional(stringList, []),
+  max_concurrent_handlers: v.optional(positiveInt, 10),
+  handler_timeout_ms: v.optional(positiveInt, 300_000),
+  heartbeat_interval_ms: v.optional(positiveInt, 10_000),
+  shutdown_timeout_ms: v.optional(nonNegativeInt, 30_000),
+  isolation: v.optional(v.picklist(['none', 'thread']), 'none'),
+  thread_pool_size: v.optional(positiveInt, 2),
+});
+
+/** `[web]`; `enabled = false` is headless mode. */
+const webSchema = v.object({
+  enabled: v.optional(v.boolean(), true),
+  bind_address: v.optional(v.pipe(v.string(), v.regex(/^[^:\s]+:\d{1,5}$/, 'host:port')), '127.0.0.1:8080'),
+  max_body_bytes: v.optional(positiveInt, 1_048_576),
+  auth: v.optional(v.object({ api_key: v.optional(v.string(), '') }), {}),
+});
+
+/** The whole configuration; its output type is {@link TaskerConfig}, every key has a default. */
+export const configSchema = v.object({
+  common: v.optional(
+    v.object({
+      database: v.optional(databaseSchema, {}),
+      queues: v.optional(queuesSchema, {}),
+      backoff: v.optional(backoffSchema, {}),
+    }),
+    {},
+  ),
+  orchestration: v.optional(orchestrationSchema, {}),
+  worker: v.optional(workerSchema, {}),
+  web: v.optional(webSchema, {}),
+  templates: v.optional(v.object({ paths: v.optional(stringList, ['./templates', './config/tasks']) }), {}),
+  handlers: v.optional(v.object({ paths: v.optional(stringList, ['./handlers']) }), {}),
+  logging: v.optional(
+    v.object({ level: v.optional(logLevel, 'info'), format: v.optional(v.picklist(['auto', 'pretty', 'json']), 'auto') }),
+    {},
+  ),
+});
+
+/** The validated, fully-defaulted configuration. */
+export type TaskerConfig = v.InferOutput<typeof configSchema>;
+
+/** Configuration input as written in TOML (every key optional). */
+export type TaskerConfigInput = v.InferInput<typeof configSchema>;

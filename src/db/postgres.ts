@@ -1,0 +1,75 @@
+import postgres from 'postgres';
+import { TaskerError } from '../errors.ts';
+import { redactUrl } from '../config/redact.ts';
+import type { Db, Queryable } from './types.ts';
+
+/** Options for {@link openPostgres}. */
+export interface PostgresOptions {
+  url: string;
+  schema: string;
+  poolMax: number;
+  statementTimeoutMs: number;
+  connectTimeoutSeconds: number;
+  /** Named prepared statements; off when the server is PGlite behind its socket (one shared session). */
+  prepare?: boolean;
+  kind?: 'postgres' | 'pglite-socket';
+  applicationName?: string;
+}
+
+function where(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname || ''}`;
+  } catch {
+    return 'the configured database';
+  }
+}
+
+/** Connects to a PostgreSQL server with postgres.js and checks that it answers. */
+export async function openPostgres(options: PostgresOptions): Promise<Db> {
+  const prepare = options.prepare ?? true;
+  const sql = postgres(options.url, {
+    max: options.poolMax,
+    prepare,
+    onnotice: () => {},
+    connect_timeout: options.connectTimeoutSeconds,
+    idle_timeout: 0,
+    connection: {
+      application_name: options.applicationName ?? 'tasker',
+      search_path: `${options.schema},public`,
+      ...(options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
+    } as postgres.Options<never>['connection'],
+  });
+  try {
+    await sql`select 1`;
+  } catch (cause) {
+    await sql.end({ timeout: 0 }).catch(() => {});
+    const reason = (cause as { code?: string; message?: string }).code ?? (cause as Error).message;
+    throw new TaskerError('DB_UNREACHABLE', `cannot connect to PostgreSQL at ${where(options.url)} (${reason})`, {
+      cause,
+      hint: 'check DATABASE_URL / [common.database] url and that the server is running; unset DATABASE_URL to use the embedded database',
+    });
+  }
+
+  const run = (conn: postgres.Sql | postgres.TransactionSql): Queryable => ({
+    query: (text, params = []) =>
+      conn.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare }) as unknown as Promise<never[]>,
+    exec: async (script) => void (await conn.unsafe(script).simple()),
+  });
+  const base = run(sql);
+  return {
+    kind: options.kind ?? 'postgres',
+    schema: options.schema,
+    description: redactUrl(options.url),
+    supportsListen: (options.kind ?? 'postgres') === 'postgres',
+    query: base.query,
+    exec: base.exec,
+    transaction: (fn) => sql.begin((tx) => fn(run(tx))) as Promise<never>,
+    async listen(channel, onNotify) {
+      if ((options.kind ?? 'postgres') !== 'postgres') return null;
+      const sub = await sql.listen(channel, (payload) => onNotify(payload));
+      return () => sub.unlisten();
+    },
+    close: () => sql.end({ timeout: 5 }),
+  };
+}

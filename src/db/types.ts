@@ -1,0 +1,33 @@
+/** A row as returned by a query. */
+export type Row = Record<string, unknown>;
+
+/** Something that runs parameterised SQL: the database itself or an open transaction. */
+export interface Queryable {
+  /** Runs `text` with `$1…$n` parameters; values are always sent as parameters, never spliced in. */
+  query<T = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs a parameterless script of several statements (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+/**
+ * The one database interface the rest of tasker sees, whether it is a PostgreSQL server
+ * (postgres.js), an embedded PGlite opened in-process, or an embedded PGlite owned by another
+ * process and reached through its local socket.
+ */
+export interface Db extends Queryable {
+  readonly kind: 'postgres' | 'pglite' | 'pglite-socket';
+  /** The schema holding tasker's tables (validated identifier); it is first on the search_path. */
+  readonly schema: string;
+  /** A redacted description for logs and errors: `postgres://user@host:5432/db`, `embedded .tasker/pgdata`. */
+  readonly description: string;
+  /** Whether LISTEN works on this connection (false through PGlite's socket or PgBouncer). */
+  readonly supportsListen: boolean;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Subscribes to a NOTIFY channel; resolves to an unsubscribe function, or null when LISTEN is unavailable. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<(() => Promise<void>) | null>;
+  /** Called when the connection is re-established after a loss (LISTEN subscriptions are restored). */
+  close(): Promise<void>;
+}
+
+/** SQL identifiers tasker builds into statements (schema names) must match this. */
+export const IDENTIFIER_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
