@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// The test command (`npm test`): type check, generated-SQL check, then every vitest suite
+// (unit, integration against real PostgreSQL, and the node/bun/deno contract suite).
+// Prints one last line `N passed, N failed` and exits non-zero on any failure.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, mkdirSync } from 'node:fs';
+
+let passed = 0;
+let failed = 0;
+const extra = process.argv.slice(2);
+
+function step(name, cmd, args) {
+  process.stdout.write(`\n== ${name}\n`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  if (r.status === 0) passed++;
+  else {
+    failed++;
+    process.stdout.write(`!! ${name} failed (exit ${r.status})\n`);
+  }
+  return r.status === 0;
+}
+
+if (extra.length === 0) {
+  step('type check (tsc --noEmit)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+  step('generated migrations module is up to date', 'node', ['bin/run-ts.mjs', 'scripts/build-sql-module.ts', '--check']);
+}
+
+mkdirSync('.tasker-test', { recursive: true });
+process.stdout.write('\n== vitest\n');
+const r = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.tasker-test/vitest.json', ...extra], {
+  stdio: 'inherit',
+  env: process.env,
+});
+try {
+  const report = JSON.parse(readFileSync('.tasker-test/vitest.json', 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  // a suite that failed to load has no tests to count; count it as one failure
+  failed += report.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
+  if (report.numPendingTests || report.numTodoTests) {
+    process.stdout.write(`(${report.numPendingTests + report.numTodoTests} skipped)\n`);
+  }
+} catch (err) {
+  failed++;
+  process.stdout.write(`!! could not read the vitest report: ${err.message}\n`);
+}
+if (r.status !== 0 && failed === 0) failed++;
+
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exit(failed === 0 ? 0 : 1);
