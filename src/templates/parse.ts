@@ -23,7 +23,7 @@ export function parseTemplate(text: string, file: string, options: TemplateLoadO
   const template = normalizeTemplate(ctx, source.data, options.env);
   if (!template) return { template: null, problems: ctx.problems };
   template.sourceFile = file;
-  const problems = [...ctx.problems, ...withoutRepeats(ctx.problems, validateTemplate(template, { locate: source.locate }))];
+  const problems = byLine([...ctx.problems, ...withoutRepeats(ctx.problems, validateTemplate(template, { locate: source.locate }))]);
   return { template: problems.some((p) => p.severity === 'error') ? null : template, problems };
 }
 
@@ -32,4 +32,9 @@ export function parseTemplate(text: string, file: string, options: TemplateLoadO
 function withoutRepeats(earlier: Problem[], later: Problem[]): Problem[] {
   const errorPaths = earlier.filter((p) => p.severity === 'error').map((p) => p.path);
   return later.filter((p) => !errorPaths.some((e) => p.path === e || p.path.startsWith(`${e}.`) || p.path.startsWith(`${e}[`)));
+}
+
+// Problems in file order; ones without a line (missing top-level fields) first. The sort is stable.
+function byLine(problems: Problem[]): Problem[] {
+  return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }

@@ -61,7 +61,7 @@ function parseYaml(text: string, file: string): ParsedSource {
       file,
       line: err.linePos?.[0]?.line,
       path: '',
-      message: `YAML syntax error: ${firstLine(err.message)}`,
+      message: `YAML syntax error: ${firstLine(err.message).replace(/ at line \d+, column \d+:?$/, '')}`,
     }));
     return { data: undefined, locate, problems };
   }
