@@ -1,0 +1,134 @@
+import type { Db } from '../db/types.ts';
+import { silentLogger, type Logger } from '../logging.ts';
+import { notifyChannel, validateQueueName } from './names.ts';
+import type { WakeBus } from './wake-bus.ts';
+
+/** Why {@link Waker.wait} returned. */
+export type WakeReason = 'notify' | 'timer' | 'stopped';
+
+/** Options for {@link createWaker}. */
+export interface WakerOptions {
+  /** Only `listen` is used, so a test can pass a stub. */
+  db: Pick<Db, 'listen'>;
+  /** Queues whose NOTIFY channels (and WakeBus entries) wake this waker. */
+  queues: readonly string[];
+  /** Poll interval while there is work; also the first interval after work runs out. */
+  pollIntervalMs: number;
+  /** Upper bound of the interval as consecutive empty polls double it. */
+  maxPollIntervalMs: number;
+  /** LISTEN on `tq_<queue>`; when false (or LISTEN is unavailable) the waker polls. */
+  useNotify: boolean;
+  /** In-process bus to subscribe to, so a co-located producer can wake this consumer directly. */
+  bus?: WakeBus;
+  logger?: Logger;
+}
+
+/** What a consumer loop awaits between polls. */
+export interface Waker {
+  /**
+   * Resolves on the next wake-up (notification, `wake()` or bus), when the poll interval passes,
+   * or when stopped. A wake-up that arrived while nobody waited resolves it immediately.
+   */
+  wait(): Promise<WakeReason>;
+  /** Wakes the waiting consumer now, or the next `wait()` when nobody is waiting. */
+  wake(): void;
+  /** Reports a poll's outcome: empty polls double the interval up to the max; work resets it. */
+  markIdle(found: boolean): void;
+  /** The interval the next `wait()` will use. */
+  currentIntervalMs(): number;
+  /** Subscribes to notifications and the bus; call before the first poll so nothing sent after it is missed. */
+  start(): Promise<void>;
+  /** Unsubscribes, and resolves every pending and later `wait()` with 'stopped'. */
+  stop(): Promise<void>;
+}
+
+/** Creates a {@link Waker}: push wake-ups from LISTEN/NOTIFY and the in-process bus, polling as the fallback. */
+export function createWaker(options: WakerOptions): Waker {
+  const queues = options.queues.map(validateQueueName);
+  const logger = options.logger ?? silentLogger;
+  const base = Math.max(1, options.pollIntervalMs);
+  const max = Math.max(base, options.maxPollIntervalMs);
+  let emptyPolls = 0;
+  let pending = false;
+  let stopped = false;
+  let started: Promise<void> | null = null;
+  const waiters = new Set<(reason: WakeReason) => void>();
+  const cleanups: Array<() => unknown> = [];
+
+  const interval = () => Math.min(max, base * 2 ** Math.max(0, emptyPolls - 1));
+
+  const settleAll = (reason: WakeReason) => {
+    const all = [...waiters];
+    waiters.clear();
+    for (const settle of all) settle(reason);
+  };
+
+  const wake = () => {
+    if (stopped) return;
+    if (waiters.size === 0) pending = true;
+    else settleAll('notify');
+  };
+
+  async function listenAll(): Promise<void> {
+    if (options.bus) for (const queue of queues) cleanups.push(options.bus.subscribe(queue, { wake }));
+    if (!options.useNotify) return;
+    for (const queue of queues) {
+      let unlisten: (() => Promise<void>) | null;
+      try {
+        unlisten = await options.db.listen(notifyChannel(queue), wake);
+      } catch (err) {
+        logger.warn('LISTEN failed; falling back to polling', { queue, error: err as Error, poll_interval_ms: base });
+        return;
+      }
+      if (unlisten === null) {
+        logger.warn('LISTEN is not available on this connection; falling back to polling', { queues, poll_interval_ms: base });
+        return;
+      }
+      cleanups.push(unlisten);
+      if (stopped) break;
+    }
+  }
+
+  return {
+    wait() {
+      if (stopped) return Promise.resolve('stopped');
+      if (pending) {
+        pending = false;
+        return Promise.resolve('notify');
+      }
+      return new Promise<WakeReason>((resolve) => {
+        const settle = (reason: WakeReason) => {
+          clearTimeout(timer);
+          waiters.delete(settle);
+          resolve(reason);
+        };
+        const timer = setTimeout(() => settle('timer'), interval());
+        waiters.add(settle);
+      });
+    },
+    wake,
+    markIdle(found) {
+      emptyPolls = found ? 0 : emptyPolls + 1;
+    },
+    currentIntervalMs: interval,
+    start() {
+      started ??= listenAll();
+      return started;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      pending = false;
+      settleAll('stopped');
+      await started?.catch(() => {});
+      const all = cleanups.splice(0);
+      await Promise.all(all.map(async (cleanup) => {
+        try {
+          await cleanup();
+        } catch (err) {
+          logger.debug('UNLISTEN failed', { error: err as Error });
+        }
+      }));
+    },
+  };
+}
