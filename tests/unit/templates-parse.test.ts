@@ -179,6 +179,13 @@ max_attempts = "lots"
     expect(problems[0].message).toBe('invalid version "v1": expected a semver string such as "1.0.0"');
   });
 
+  it('rejects an empty file and a top level that is not a map', () => {
+    expect(parseTemplate('', 'e.yaml').problems).toEqual([
+      expect.objectContaining({ severity: 'error', path: '', message: expect.stringMatching(/^expected a map at the top level of the template .*, got null$/) }),
+    ]);
+    expect(parseTemplate('- a\n- b\n', 'l.yaml').problems[0].message).toMatch(/got an array/);
+  });
+
   it('rejects a file extension it does not know', () => {
     expect(parseTemplate(minimal, 't.json').problems[0].message).toMatch(/expected \.yaml, \.yml or \.toml/);
   });
