@@ -11,13 +11,13 @@ interface MetricsRow {
   total_messages: number;
 }
 
-// Ages are clamped at 0: enqueued_at is the sender's transaction start, which can be later
+// Ages are null for an empty queue and clamped at 0 otherwise: enqueued_at is the sender's transaction start, which can be later
 // than this statement's now() when the reader's transaction began first.
 const AGGREGATES = `
   count(m.msg_id)::int AS queue_length,
   count(m.msg_id) FILTER (WHERE m.vt <= now())::int AS visible_length,
-  greatest(extract(epoch FROM now() - min(m.enqueued_at)), 0)::float8 AS oldest_age,
-  greatest(extract(epoch FROM now() - max(m.enqueued_at)), 0)::float8 AS newest_age`;
+  CASE WHEN count(m.msg_id) > 0 THEN greatest(extract(epoch FROM now() - min(m.enqueued_at)), 0) END::float8 AS oldest_age,
+  CASE WHEN count(m.msg_id) > 0 THEN greatest(extract(epoch FROM now() - max(m.enqueued_at)), 0) END::float8 AS newest_age`;
 
 const ONE = `
 SELECT $1::text AS queue_name, ${AGGREGATES},

@@ -14,19 +14,19 @@ WITH counted AS (
   ON CONFLICT (queue_name) DO UPDATE SET total_sent = q.total_sent + 1
 ), sent AS (
   INSERT INTO queue_messages (queue_name, vt, message)
-  VALUES ($1, clock_timestamp() + make_interval(secs => $3::float8), $2::jsonb)
+  VALUES ($1, clock_timestamp() + make_interval(secs => $3::float8), $2::text::jsonb)
   RETURNING msg_id
 )
 SELECT sent.msg_id::float8 AS msg_id, pg_notify($4, $1) FROM sent`;
 
 const SEND_BATCH = `
 WITH counted AS (
-  INSERT INTO queues AS q (queue_name, total_sent) VALUES ($1, jsonb_array_length($2::jsonb))
+  INSERT INTO queues AS q (queue_name, total_sent) VALUES ($1, jsonb_array_length($2::text::jsonb))
   ON CONFLICT (queue_name) DO UPDATE SET total_sent = q.total_sent + EXCLUDED.total_sent
 ), sent AS (
   INSERT INTO queue_messages (queue_name, vt, message)
   SELECT $1, clock_timestamp() + make_interval(secs => $3::float8), m.value
-  FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS m(value, ord)
+  FROM jsonb_array_elements($2::text::jsonb) WITH ORDINALITY AS m(value, ord)
   ORDER BY m.ord
   RETURNING msg_id
 ), notified AS (
