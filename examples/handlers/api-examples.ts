@@ -1,6 +1,6 @@
 // Handlers of the api_examples example: GET `${base_url}/resources/${resource_id}` and summarise the body.
 // Imports the handler API directly until src/index.ts exists.
-import { ApiHandler, StepHandler, type StepContext, type StepHandlerResult } from '../../src/handlers/index.ts';
+import { ApiHandler, StepHandler, type StepContext, type StepHandlerResult } from '../../src/index.ts';
 
 /** fetch_resource: fetches the resource; HTTP errors are classified (429/5xx retryable, 4xx permanent). */
 export class FetchResourceHandler extends ApiHandler {

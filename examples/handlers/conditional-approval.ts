@@ -1,7 +1,7 @@
 // Handlers of the conditional_approval example: a decision step routes a request by amount
 // (< 1000 auto; < 5000 manager; otherwise manager + finance) and a deferred convergence step collects
 // whichever approvals ran. Imports the handler API directly until src/index.ts exists.
-import { DecisionHandler, PermanentError, StepHandler, type StepContext, type StepHandlerResult } from '../../src/handlers/index.ts';
+import { DecisionHandler, PermanentError, StepHandler, type StepContext, type StepHandlerResult } from '../../src/index.ts';
 
 /** validate_request: checks `amount` and `requester`; returns `{value: amount, requester}`. */
 export class ValidateRequestHandler extends StepHandler {

@@ -9,7 +9,7 @@ import {
   PermanentError,
   type StepContext,
   type StepHandlerResult,
-} from '../../src/handlers/index.ts';
+} from '../../src/index.ts';
 
 /** Number of batch workers the analyzer plans for a non-empty file. */
 const WORKER_COUNT = 5;

@@ -1,6 +1,6 @@
 // Handlers of the diamond_workflow example (functional API): start n², b = start+25, c = start×2, end = b+c;
 // n = 6 gives 36, 61, 72, 133. Imports the handler API directly until src/index.ts exists.
-import { PermanentError, defineHandler } from '../../src/handlers/index.ts';
+import { PermanentError, defineHandler } from '../../src/index.ts';
 
 /** diamond_start: squares the task's `even_number`. */
 export const DiamondStartHandler = defineHandler('diamond_start_handler', { inputs: { n: 'even_number' } }, ({ n }) => {

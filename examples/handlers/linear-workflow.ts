@@ -1,6 +1,6 @@
 // Handlers of the linear_workflow example (class-based): n² → +10 → ×3 → ÷2; n = 6 gives 36, 46, 138, 69.
 // Imports the handler API directly until src/index.ts (which re-exports it) exists.
-import { PermanentError, StepHandler, type StepContext, type StepHandlerResult } from '../../src/handlers/index.ts';
+import { PermanentError, StepHandler, type StepContext, type StepHandlerResult } from '../../src/index.ts';
 
 function evenNumber(context: StepContext): number {
   const n = context.getInput<number>('even_number');

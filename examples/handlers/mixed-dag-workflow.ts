@@ -1,7 +1,7 @@
 // Handlers of the mixed_dag_workflow example (functional API): init n²; left init+5, right init×3;
 // validate left+right, transform left×2, analyze right−7; finalize validate+transform+analyze.
 // n = 6 gives 36, 41, 108, 149, 82, 101, 332. Imports the handler API directly until src/index.ts exists.
-import { PermanentError, defineHandler } from '../../src/handlers/index.ts';
+import { PermanentError, defineHandler } from '../../src/index.ts';
 
 /** dag_init: squares the task's `even_number`. */
 export const DagInitHandler = defineHandler('dag_init_handler', { inputs: { n: 'even_number' } }, ({ n }) => {

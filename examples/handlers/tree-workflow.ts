@@ -1,7 +1,7 @@
 // Handlers of the tree_workflow example (class-based): root n²; left root+1, right root×2; leaves d = left×2,
 // e = left+3, f = right−1, g = right÷2; final = d+e+f+g. n = 6 gives 36, 37, 72, 74, 40, 71, 36, 221.
 // Imports the handler API directly until src/index.ts exists.
-import { PermanentError, StepHandler, type StepContext, type StepHandlerResult } from '../../src/handlers/index.ts';
+import { PermanentError, StepHandler, type StepContext, type StepHandlerResult } from '../../src/index.ts';
 
 /** A handler computing `value` from the value of one parent step. */
 abstract class FromParent extends StepHandler {

@@ -7,6 +7,7 @@ import type { Runtime } from '../runtime/types.ts';
 import { quoteIdentifier } from './identifiers.ts';
 import { openPostgres } from './postgres.ts';
 import type { Db, Queryable } from './types.ts';
+import { prepareParams } from './params.ts';
 
 /** Contents of `<dataDir>/../owner.json`, written by the process that owns the embedded database. */
 interface OwnerLock {
@@ -18,7 +19,7 @@ interface OwnerLock {
 
 function wrap(pg: PGlite | Parameters<Parameters<PGlite['transaction']>[0]>[0]): Queryable {
   return {
-    query: async (text, params = []) => (await pg.query(text, params as unknown[])).rows as never[],
+    query: async (text, params = []) => (await pg.query(text, prepareParams(params))).rows as never[],
     exec: async (script) => void (await pg.exec(script)),
   };
 }

@@ -2,6 +2,7 @@ import postgres from 'postgres';
 import { TaskerError } from '../errors.ts';
 import { redactUrl } from '../config/redact.ts';
 import type { Db, Queryable } from './types.ts';
+import { prepareParams } from './params.ts';
 
 /** Options for {@link openPostgres}. */
 export interface PostgresOptions {
@@ -25,6 +26,10 @@ function where(url: string): string {
   }
 }
 
+function jsonText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 /** Connects to a PostgreSQL server with postgres.js and checks that it answers. */
 export async function openPostgres(options: PostgresOptions): Promise<Db> {
   const prepare = options.prepare ?? true;
@@ -32,6 +37,12 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     max: options.poolMax,
     prepare,
     onnotice: () => {},
+    // tasker always sends JSON as text cast to jsonb; postgres.js would otherwise JSON.stringify a
+    // string parameter the server types as json/jsonb a second time and store a JSON string scalar.
+    types: {
+      tasker_jsonb: { to: 3802, from: [3802], serialize: jsonText, parse: (x: string) => JSON.parse(x) },
+      tasker_json: { to: 114, from: [114], serialize: jsonText, parse: (x: string) => JSON.parse(x) },
+    },
     connect_timeout: options.connectTimeoutSeconds,
     idle_timeout: 0,
     connection: {
@@ -53,7 +64,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
 
   const run = (conn: postgres.Sql | postgres.TransactionSql): Queryable => ({
     query: (text, params = []) =>
-      conn.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare }) as unknown as Promise<never[]>,
+      conn.unsafe(text, prepareParams(params) as postgres.ParameterOrJSON<never>[], { prepare }) as unknown as Promise<never[]>,
     exec: async (script) => void (await conn.unsafe(script).simple()),
   });
   const base = run(sql);

@@ -1,0 +1,254 @@
+import * as v from 'valibot';
+import { configSchema, type TaskerConfig, type TaskerConfigInput } from './config/schema.ts';
+import { TaskerError } from './errors.ts';
+import { getRuntime, type Runtime } from './runtime/index.ts';
+import { silentLogger, type Logger } from './logging.ts';
+import { openDatabase } from './db/open.ts';
+import { migrate } from './db/migrate.ts';
+import type { Db } from './db/types.ts';
+import { HandlerRegistry } from './handlers/registry.ts';
+import { discoverHandlers, type DiscoveredHandler } from './worker/discovery.ts';
+import { loadTemplates } from './templates/load.ts';
+import type { TaskTemplate } from './templates/types.ts';
+import { createWaker, type Waker } from './queue/waker.ts';
+import { createWakeBus } from './queue/wake-bus.ts';
+import { workerQueueName, ORCHESTRATION_STEP_RESULTS } from './queue/names.ts';
+import { TemplateStore } from './orchestration/template-store.ts';
+import { createTask, type CreateTaskRequest, type CreatedTask } from './orchestration/task-creator.ts';
+import { getTask, getTaskSteps, listTasks, type TaskFilter, type TaskView, type StepView } from './orchestration/task-queries.ts';
+import { Orchestrator } from './orchestration/orchestrator.ts';
+import type { AdvanceOutcome } from './orchestration/task-advancer.ts';
+import type { CompletionHook } from './orchestration/result-processor.ts';
+import { isTerminalTaskState } from './orchestration/states.ts';
+import { Worker } from './worker/worker.ts';
+import { uuidv7 } from './orchestration/uuid.ts';
+
+/** Options of {@link createTasker}. */
+export interface TaskerOptions {
+  /** Configuration: a full config (from `loadConfig`) or a partial one; defaults fill the rest. */
+  config?: TaskerConfig | TaskerConfigInput;
+  runtime?: Runtime;
+  /** Use this database instead of opening one from the config (it is not closed by `stop()`). */
+  db?: Db;
+  logger?: Logger;
+  /** A registry with handlers registered in code; discovered handlers are added to it. */
+  registry?: HandlerRegistry;
+  /** Templates given in code, in addition to those found under the template paths. */
+  templates?: TaskTemplate[];
+  /** Load templates from `[templates] paths` (default true). */
+  loadTemplatePaths?: boolean;
+  /** Discover handlers under `[handlers] paths` (default true). */
+  discoverHandlerPaths?: boolean;
+  /** Which roles to run (defaults from `[orchestration] enabled` and `[worker] enabled`). */
+  roles?: { orchestrator?: boolean; worker?: boolean };
+  /** Completion hooks (decision points, batches) run inside result processing. */
+  hooks?: CompletionHook[];
+  /** Serve an embedded database to other local processes (long-running `tasker run`). */
+  shareEmbedded?: boolean;
+}
+
+/** A finished task, as delivered to {@link Tasker.waitForTask}. */
+export interface FinishedTask {
+  taskUuid: string;
+  state: string;
+}
+
+/** The engine as a library (DESIGN §9.7): the same engine `tasker run` hosts, without the HTTP server. */
+export interface Tasker {
+  readonly config: TaskerConfig;
+  readonly registry: HandlerRegistry;
+  readonly templates: TaskTemplate[];
+  readonly handlers: DiscoveredHandler[];
+  readonly workerId: string;
+  /** The open database (after `start()`). */
+  readonly db: Db;
+  readonly orchestrator: Orchestrator | null;
+  readonly worker: Worker | null;
+  /** Namespaces this process's worker consumes. */
+  readonly namespaces: string[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  createTask(request: CreateTaskRequest): Promise<CreatedTask>;
+  getTask(taskUuid: string, options?: { steps?: boolean }): Promise<TaskView>;
+  getTaskSteps(taskUuid: string): Promise<StepView[]>;
+  listTasks(filter?: TaskFilter): Promise<{ tasks: TaskView[]; total: number }>;
+  /** Resolves when the task reaches a terminal state (or rejects with TIMEOUT). */
+  waitForTask(taskUuid: string, options?: { timeoutMs?: number }): Promise<TaskView>;
+  /** Subscribes to tasks finishing in this process's orchestrator. */
+  onTaskFinished(fn: (task: FinishedTask) => void): () => void;
+}
+
+/** Resolves a full or partial configuration into a validated {@link TaskerConfig}. */
+export function resolveConfig(input: TaskerConfig | TaskerConfigInput | undefined): TaskerConfig {
+  const result = v.safeParse(configSchema, input ?? {});
+  if (!result.success) {
+    const lines = result.issues.map((i) => `${v.getDotPath(i) ?? '(root)'}: ${i.message}`);
+    throw new TaskerError('CONFIG_INVALID', `invalid configuration: ${lines.join('; ')}`);
+  }
+  return result.output;
+}
+
+/** Creates the engine; call `start()` to open the database, register templates and run its roles. */
+export function createTasker(options: TaskerOptions = {}): Tasker {
+  const config = resolveConfig(options.config);
+  const logger = options.logger ?? silentLogger;
+  const registry = options.registry ?? new HandlerRegistry();
+  const store = new TemplateStore();
+  const bus = createWakeBus();
+  const finishedListeners = new Set<(t: FinishedTask) => void>();
+  const wakers: Waker[] = [];
+  let runtime: Runtime;
+  let db: Db | null = options.db ?? null;
+  let ownsDb = !options.db;
+  let orchestrator: Orchestrator | null = null;
+  let worker: Worker | null = null;
+  let templates: TaskTemplate[] = [...(options.templates ?? [])];
+  let handlers: DiscoveredHandler[] = [];
+  let namespaces: string[] = [];
+  let started = false;
+  const workerId = `${'tasker'}-${uuidv7().slice(-12)}`;
+
+  const requireDb = (): Db => {
+    if (!db) throw new TaskerError('DB_UNREACHABLE', 'the tasker engine is not started', { hint: 'await tasker.start() first' });
+    return db;
+  };
+
+  const afterOutcome = (outcome: AdvanceOutcome) => {
+    for (const queue of outcome.enqueued.keys()) bus.wake(queue);
+    for (const f of outcome.finished) for (const fn of finishedListeners) fn(f);
+  };
+
+  const tasker: Tasker = {
+    config,
+    registry,
+    get templates() {
+      return templates;
+    },
+    get handlers() {
+      return handlers;
+    },
+    workerId,
+    get db() {
+      return requireDb();
+    },
+    get orchestrator() {
+      return orchestrator;
+    },
+    get worker() {
+      return worker;
+    },
+    get namespaces() {
+      return namespaces;
+    },
+
+    async start() {
+      if (started) return;
+      started = true;
+      runtime = options.runtime ?? (await getRuntime());
+      if (options.loadTemplatePaths !== false) {
+        const loaded = await loadTemplates(runtime, config.templates.paths, { env: runtime.env.TASKER_ENV ?? 'development' });
+        const errors = loaded.problems.filter((p) => p.severity === 'error' && !/does not exist|no template files/i.test(p.message));
+        if (errors.length) {
+          throw new TaskerError('TEMPLATE_INVALID', errors.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'), {
+            hint: 'run `tasker validate` for the full report',
+          });
+        }
+        templates = [...templates, ...loaded.templates];
+      }
+      if (options.discoverHandlerPaths !== false) {
+        handlers = (await discoverHandlers(runtime, config.handlers.paths, registry)).handlers;
+      }
+      if (!db) db = await openDatabase(config, runtime, { share: options.shareEmbedded ?? false, applicationName: `tasker-${workerId}` });
+      await migrate(db);
+      await store.register(db, templates);
+
+      const roles = {
+        orchestrator: options.roles?.orchestrator ?? config.orchestration.enabled,
+        worker: options.roles?.worker ?? config.worker.enabled,
+      };
+      const q = config.common.queues;
+      if (roles.orchestrator) {
+        const waker = createWaker({ db, queues: [ORCHESTRATION_STEP_RESULTS], pollIntervalMs: q.poll_interval_ms, maxPollIntervalMs: q.max_poll_interval_ms, useNotify: q.notify, bus, logger });
+        await waker.start();
+        wakers.push(waker);
+        orchestrator = new Orchestrator({ db, config, templates: store, logger: logger.child({ role: 'orchestrator' }), signal: waker, hooks: options.hooks, onOutcome: afterOutcome });
+        orchestrator.start();
+      }
+      if (roles.worker) {
+        namespaces = config.worker.namespaces.length ? config.worker.namespaces : [...new Set(templates.map((t) => t.namespace))];
+        if (namespaces.length === 0) {
+          logger.warn('worker has no namespaces to consume: no templates were loaded and [worker] namespaces / TASKER_NAMESPACE is empty');
+        } else {
+          const queues = namespaces.map(workerQueueName);
+          const waker = createWaker({ db, queues, pollIntervalMs: q.poll_interval_ms, maxPollIntervalMs: q.max_poll_interval_ms, useNotify: q.notify, bus, logger });
+          await waker.start();
+          wakers.push(waker);
+          worker = new Worker({
+            db, config, registry, templates: store, logger: logger.child({ role: 'worker' }), workerId, queues, signal: waker,
+            onCompleted: () => bus.wake(ORCHESTRATION_STEP_RESULTS),
+          });
+          worker.start();
+        }
+      }
+    },
+
+    async stop() {
+      if (!started) return;
+      await worker?.stop();
+      await orchestrator?.stop();
+      for (const w of wakers.splice(0)) await w.stop();
+      if (db && ownsDb) await db.close();
+      db = ownsDb ? null : db;
+      worker = null;
+      orchestrator = null;
+      started = false;
+    },
+
+    async createTask(request) {
+      const { task, outcome } = await createTask(requireDb(), store, request, { notify: config.common.queues.notify });
+      orchestrator?.observe(outcome);
+      if (!orchestrator) afterOutcome(outcome);
+      return task;
+    },
+
+    getTask: (uuid, opts) => getTask(requireDb(), uuid, opts),
+    getTaskSteps: (uuid) => getTaskSteps(requireDb(), uuid),
+    listTasks: (filter) => listTasks(requireDb(), filter),
+
+    async waitForTask(taskUuid, opts = {}) {
+      const timeoutMs = opts.timeoutMs ?? 60_000;
+      const deadline = Date.now() + timeoutMs;
+      // in-process events when our orchestrator finishes it; a short poll covers other orchestrators
+      let wake: (() => void) | null = null;
+      const off = tasker.onTaskFinished((t) => t.taskUuid === taskUuid && wake?.());
+      try {
+        for (let interval = 10; ; interval = Math.min(interval * 2, 250)) {
+          const view = await getTask(requireDb(), taskUuid);
+          if (isTerminalTaskState(view.state)) return view;
+          const left = deadline - Date.now();
+          if (left <= 0) {
+            throw new TaskerError('TIMEOUT', `task ${taskUuid} did not finish within ${timeoutMs} ms (state ${view.state}, ${view.step_counts.complete}/${view.step_counts.total} steps complete)`, {
+              hint: 'inspect it with `tasker task get` and `tasker task steps`',
+            });
+          }
+          await new Promise<void>((r) => {
+            const timer = setTimeout(r, Math.min(interval, left));
+            wake = () => {
+              clearTimeout(timer);
+              r();
+            };
+          });
+        }
+      } finally {
+        off();
+      }
+    },
+
+    onTaskFinished(fn) {
+      finishedListeners.add(fn);
+      return () => finishedListeners.delete(fn);
+    },
+  };
+  void ownsDb;
+  return tasker;
+}

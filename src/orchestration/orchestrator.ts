@@ -1,0 +1,141 @@
+import type { TaskerConfig } from '../config/schema.ts';
+import type { Db } from '../db/types.ts';
+import type { Logger } from '../logging.ts';
+import type { WorkSignal } from '../worker/worker.ts';
+import { processResultBatch, type CompletionHook } from './result-processor.ts';
+import { sweep } from './sweeper.ts';
+import type { AdvanceOutcome } from './task-advancer.ts';
+import type { TemplateStore } from './template-store.ts';
+
+/** Counters for status lines and metrics. */
+export interface OrchestratorStats {
+  resultsProcessed: number;
+  stepsCompleted: number;
+  stepsFailed: number;
+  stepsRetried: number;
+  stepsEnqueued: number;
+  tasksCompleted: number;
+  tasksFailed: number;
+  sweeps: number;
+  lastSweepAt: Date | null;
+}
+
+/** Options for {@link Orchestrator}. */
+export interface OrchestratorOptions {
+  db: Db;
+  config: TaskerConfig;
+  templates: TemplateStore;
+  logger: Logger;
+  signal: WorkSignal;
+  hooks?: CompletionHook[];
+  /** Called after each pass that enqueued steps or finished tasks (wake co-located workers, events). */
+  onOutcome?: (outcome: AdvanceOutcome) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The orchestration loop: results in batches, plus the periodic sweep (DESIGN §6.6.5, §6.10, §6.11). */
+export class Orchestrator {
+  readonly stats: OrchestratorStats = {
+    resultsProcessed: 0, stepsCompleted: 0, stepsFailed: 0, stepsRetried: 0, stepsEnqueued: 0,
+    tasksCompleted: 0, tasksFailed: 0, sweeps: 0, lastSweepAt: null,
+  };
+  readonly #o: OrchestratorOptions;
+  #stopping = false;
+  #loop: Promise<void> | null = null;
+  #sweepTimer: ReturnType<typeof setInterval> | null = null;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #retryAt = Infinity;
+  #sweeping: Promise<void> | null = null;
+
+  constructor(options: OrchestratorOptions) {
+    this.#o = options;
+  }
+
+  /** Starts the result loop and the sweep timer. */
+  start(): void {
+    if (this.#loop) return;
+    this.#loop = this.#run();
+    this.#sweepTimer = setInterval(() => void this.runSweep(), this.#o.config.orchestration.sweep_interval_ms);
+  }
+
+  /** Records an outcome (from here or from task creation in this process). */
+  observe(outcome: AdvanceOutcome): void {
+    let enqueued = 0;
+    for (const n of outcome.enqueued.values()) enqueued += n;
+    this.stats.stepsEnqueued += enqueued;
+    for (const f of outcome.finished) {
+      if (f.state === 'complete') this.stats.tasksCompleted++;
+      else if (f.state === 'error') this.stats.tasksFailed++;
+    }
+    if (outcome.nextWakeAt) this.#scheduleRetryWake(outcome.nextWakeAt);
+    this.#o.onOutcome?.(outcome);
+  }
+
+  // A precise wake-up for the earliest retry this process knows of, so short backoffs don't wait for the sweep.
+  #scheduleRetryWake(at: Date): void {
+    const t = at.getTime();
+    if (t >= this.#retryAt || this.#stopping) return;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryAt = t;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryAt = Infinity;
+      this.#retryTimer = null;
+      void this.runSweep();
+    }, Math.max(0, t - Date.now()) + 5);
+  }
+
+  async #run(): Promise<void> {
+    const { db, config, templates, logger, signal } = this.#o;
+    let failures = 0;
+    while (!this.#stopping) {
+      try {
+        const outcome = await processResultBatch(db, templates, config, config.common.queues.result_batch_size, this.#o.hooks);
+        failures = 0;
+        this.stats.resultsProcessed += outcome.processed;
+        this.stats.stepsCompleted += outcome.completed;
+        this.stats.stepsFailed += outcome.failed;
+        this.stats.stepsRetried += outcome.retried;
+        this.observe(outcome);
+        signal.markIdle(outcome.processed > 0);
+        if (outcome.processed === 0) await signal.wait();
+      } catch (err) {
+        failures++;
+        logger.warn('processing step results failed; retrying', { error: (err as Error).message, attempt: failures });
+        await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
+      }
+    }
+  }
+
+  /** Runs one sweep now (also on its timer). Overlapping calls share one run. */
+  runSweep(): Promise<void> {
+    if (this.#sweeping) return this.#sweeping;
+    this.#sweeping = (async () => {
+      try {
+        const checkLost = this.stats.sweeps % 12 === 0;
+        const outcome = await sweep(this.#o.db, { notify: this.#o.config.common.queues.notify, staleSeconds: 30, checkLostMessages: checkLost });
+        this.stats.sweeps++;
+        this.stats.lastSweepAt = new Date();
+        this.observe(outcome);
+        if (outcome.resultsResent || outcome.messagesResent) {
+          this.#o.logger.warn('sweep re-sent lost messages', { results: outcome.resultsResent, steps: outcome.messagesResent });
+        }
+      } catch (err) {
+        this.#o.logger.warn('sweep failed', { error: (err as Error).message });
+      } finally {
+        this.#sweeping = null;
+      }
+    })();
+    return this.#sweeping;
+  }
+
+  /** Stops the loop and timers, letting the current batch finish. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#sweepTimer) clearInterval(this.#sweepTimer);
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#o.signal.wake();
+    await this.#loop;
+    await this.#sweeping;
+  }
+}

@@ -1,0 +1,86 @@
+import type { Queryable } from '../db/types.ts';
+
+/** Execution status of a task (DESIGN §6.5), in priority order. */
+export const ExecutionStatus = {
+  BLOCKED_BY_FAILURES: 'blocked_by_failures',
+  HAS_READY_STEPS: 'has_ready_steps',
+  PROCESSING: 'processing',
+  ALL_COMPLETE: 'all_complete',
+  WAITING_FOR_DEPENDENCIES: 'waiting_for_dependencies',
+} as const;
+/** One of {@link ExecutionStatus}. */
+export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
+
+/** Step counts and ready steps of one task, computed in SQL. */
+export interface TaskReadiness {
+  taskUuid: string;
+  total: number;
+  done: number;
+  inProcess: number;
+  errors: number;
+  waiting: number;
+  retryWaiting: number;
+  ready: string[];
+  /** Earliest moment a backing-off step becomes ready (null if none). */
+  nextRetryAt: Date | null;
+}
+
+// A step is ready iff it is pending or waiting_for_retry, has attempts left, its backoff has elapsed,
+// and every parent is complete or resolved_manually (DESIGN §6.5). The dependency probe only runs for
+// candidate steps; batch tasks with many finished steps pay nothing for them.
+const READINESS_SQL = `
+  WITH s AS (
+    SELECT ws.task_uuid, ws.step_uuid, ws.state, ws.next_attempt_at,
+      ws.state IN ('pending', 'waiting_for_retry')
+        AND (ws.attempts = 0 OR (ws.retryable AND ws.attempts < ws.max_attempts))
+        AND (ws.next_attempt_at IS NULL OR ws.next_attempt_at <= now())
+        AND NOT EXISTS (
+          SELECT 1 FROM workflow_step_edges e JOIN workflow_steps p ON p.step_uuid = e.from_step_uuid
+          WHERE e.to_step_uuid = ws.step_uuid AND p.state NOT IN ('complete', 'resolved_manually')
+        ) AS ready
+    FROM workflow_steps ws
+    WHERE ws.task_uuid = ANY($1::uuid[])
+  )
+  SELECT task_uuid,
+    count(*)::int AS total,
+    (count(*) FILTER (WHERE state IN ('complete', 'resolved_manually')))::int AS done,
+    (count(*) FILTER (WHERE state IN ('enqueued', 'in_progress', 'enqueued_for_orchestration', 'enqueued_as_error_for_orchestration')))::int AS in_process,
+    (count(*) FILTER (WHERE state = 'error'))::int AS errors,
+    (count(*) FILTER (WHERE state IN ('pending', 'waiting_for_retry')))::int AS waiting,
+    (count(*) FILTER (WHERE state = 'waiting_for_retry'))::int AS retry_waiting,
+    coalesce(array_agg(step_uuid ORDER BY step_uuid) FILTER (WHERE ready), '{}') AS ready,
+    min(next_attempt_at) FILTER (WHERE state = 'waiting_for_retry' AND NOT ready) AS next_retry_at
+  FROM s GROUP BY task_uuid`;
+
+/** Computes readiness for many tasks in one query. Tasks without steps are absent from the result. */
+export async function computeReadiness(q: Queryable, taskUuids: readonly string[]): Promise<Map<string, TaskReadiness>> {
+  const rows = await q.query<{
+    task_uuid: string; total: number; done: number; in_process: number; errors: number; waiting: number;
+    retry_waiting: number; ready: string[]; next_retry_at: Date | null;
+  }>(READINESS_SQL, [taskUuids]);
+  const out = new Map<string, TaskReadiness>();
+  for (const r of rows) {
+    out.set(r.task_uuid, {
+      taskUuid: r.task_uuid,
+      total: r.total,
+      done: r.done,
+      inProcess: r.in_process,
+      errors: r.errors,
+      waiting: r.waiting,
+      retryWaiting: r.retry_waiting,
+      ready: r.ready,
+      nextRetryAt: r.next_retry_at,
+    });
+  }
+  return out;
+}
+
+/** The execution status of a task from its readiness (DESIGN §6.5 priority order). */
+export function executionStatus(r: TaskReadiness | undefined): ExecutionStatus {
+  if (!r || r.total === 0) return 'all_complete';
+  if (r.errors > 0) return 'blocked_by_failures';
+  if (r.ready.length > 0) return 'has_ready_steps';
+  if (r.inProcess > 0) return 'processing';
+  if (r.done === r.total) return 'all_complete';
+  return 'waiting_for_dependencies';
+}

@@ -1,0 +1,122 @@
+import type { TaskerConfig } from '../config/schema.ts';
+import type { Db, Queryable } from '../db/types.ts';
+import type { TaskTemplate } from '../templates/types.ts';
+import { backoffSeconds, retryAfterFromResult } from './backoff.ts';
+import { advanceTasks, type AdvanceOutcome } from './task-advancer.ts';
+import type { TemplateStore } from './template-store.ts';
+
+/** The results queue every worker sends step completions to (ids only). */
+export const RESULTS_QUEUE = 'orchestration_step_results';
+
+/** A hook run for each newly completed step inside the result transaction (decision points, batches). */
+export type CompletionHook = (
+  tx: Queryable,
+  step: { step_uuid: string; task_uuid: string; name: string; template_step_name: string; results: unknown },
+  template: TaskTemplate,
+) => Promise<void>;
+
+interface LoadedStep {
+  step_uuid: string;
+  task_uuid: string;
+  name: string;
+  template_step_name: string;
+  state: string;
+  attempts: number;
+  max_attempts: number;
+  retryable: boolean;
+  results: Record<string, unknown> | null;
+  named_task_id: number;
+}
+
+/** What one batch of result processing did. */
+export interface ResultBatchOutcome extends AdvanceOutcome {
+  processed: number;
+  completed: number;
+  failed: number;
+  retried: number;
+}
+
+const APPLY_SQL = `
+  WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::double precision[])
+      AS i(step_uuid, from_state, to_state, backoff_seconds)
+  ), upd AS (
+    UPDATE workflow_steps s SET state = i.to_state, updated_at = now(),
+      processed = (i.to_state = 'complete'),
+      backoff_request_seconds = i.backoff_seconds,
+      next_attempt_at = CASE WHEN i.to_state = 'waiting_for_retry' THEN now() + make_interval(secs => i.backoff_seconds) END
+    FROM input i WHERE s.step_uuid = i.step_uuid AND s.state = i.from_state
+    RETURNING s.step_uuid, s.task_uuid, i.from_state, i.to_state, i.backoff_seconds
+  )
+  INSERT INTO workflow_step_transitions (step_uuid, task_uuid, from_state, to_state, metadata)
+  SELECT step_uuid, task_uuid, from_state, to_state,
+    CASE WHEN to_state = 'waiting_for_retry' THEN jsonb_build_object('backoff_seconds', backoff_seconds) END
+  FROM upd`;
+
+/**
+ * Processes up to `limit` step-result messages in one transaction (DESIGN §6.6.5): success → complete,
+ * failure → waiting_for_retry (retryable with attempts left, delay per §6.9) or error; then completion
+ * hooks, then the readiness/finalize pass for the affected tasks, then the messages are deleted.
+ * The messages are taken with DELETE … SKIP LOCKED inside the transaction, so a crash rolls them back.
+ * A step not in an enqueued_*_for_orchestration state is a duplicate and is ignored.
+ */
+export async function processResultBatch(
+  db: Db,
+  store: TemplateStore,
+  config: TaskerConfig,
+  limit: number,
+  hooks: readonly CompletionHook[] = [],
+): Promise<ResultBatchOutcome> {
+  return db.transaction(async (tx) => {
+    const msgs = await tx.query<{ task_uuid: string; step_uuid: string }>(
+      `DELETE FROM queue_messages WHERE msg_id IN (
+         SELECT msg_id FROM queue_messages WHERE queue_name = $1 AND vt <= now()
+         ORDER BY msg_id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING message->>'task_uuid' AS task_uuid, message->>'step_uuid' AS step_uuid`,
+      [RESULTS_QUEUE, limit],
+    );
+    const outcome: ResultBatchOutcome = { processed: msgs.length, completed: 0, failed: 0, retried: 0, enqueued: new Map(), finished: [], nextWakeAt: null };
+    if (msgs.length === 0) return outcome;
+    const taskUuids = [...new Set(msgs.map((m) => m.task_uuid))].sort();
+    // lock order everywhere: tasks, then steps
+    await tx.query(`SELECT 1 FROM tasks WHERE task_uuid = ANY($1::uuid[]) ORDER BY task_uuid FOR UPDATE`, [taskUuids]);
+    const steps = await tx.query<LoadedStep>(
+      `SELECT s.step_uuid, s.task_uuid, s.name, s.template_step_name, s.state, s.attempts, s.max_attempts, s.retryable,
+              s.results, t.named_task_id
+       FROM workflow_steps s JOIN tasks t ON t.task_uuid = s.task_uuid
+       WHERE s.step_uuid = ANY($1::uuid[]) AND t.state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')
+       ORDER BY s.step_uuid FOR UPDATE OF s`,
+      [[...new Set(msgs.map((m) => m.step_uuid))]],
+    );
+    const ids: string[] = [], froms: string[] = [], tos: string[] = [], delays: Array<number | null> = [];
+    const completedSteps: LoadedStep[] = [];
+    for (const step of steps) {
+      if (step.state === 'enqueued_for_orchestration') {
+        ids.push(step.step_uuid); froms.push(step.state); tos.push('complete'); delays.push(null);
+        completedSteps.push(step);
+        outcome.completed++;
+      } else if (step.state === 'enqueued_as_error_for_orchestration') {
+        const template = await store.byId(tx, step.named_task_id);
+        const policy = template.steps.find((s) => s.name === step.template_step_name)?.retry ?? null;
+        const resultRetryable = step.results?.retryable !== false;
+        if (resultRetryable && step.retryable && step.attempts < step.max_attempts) {
+          const delay = backoffSeconds(step.attempts, policy, config.common.backoff, retryAfterFromResult(step.results));
+          ids.push(step.step_uuid); froms.push(step.state); tos.push('waiting_for_retry'); delays.push(delay);
+          outcome.retried++;
+        } else {
+          ids.push(step.step_uuid); froms.push(step.state); tos.push('error'); delays.push(null);
+          outcome.failed++;
+        }
+      }
+    }
+    if (ids.length) await tx.query(APPLY_SQL, [ids, froms, tos, delays]);
+    if (hooks.length) {
+      for (const step of completedSteps) {
+        const template = await store.byId(tx, step.named_task_id);
+        for (const hook of hooks) await hook(tx, step, template);
+      }
+    }
+    const advanced = await advanceTasks(tx, taskUuids, { notify: config.common.queues.notify });
+    return { ...outcome, ...advanced, processed: msgs.length };
+  });
+}

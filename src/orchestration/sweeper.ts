@@ -1,0 +1,71 @@
+import type { Db } from '../db/types.ts';
+import { advanceTasks, type AdvanceOutcome } from './task-advancer.ts';
+
+/** What one sweep found and fixed. */
+export interface SweepOutcome extends AdvanceOutcome {
+  tasksAdvanced: number;
+  resultsResent: number;
+  messagesResent: number;
+}
+
+/**
+ * The periodic safety net (DESIGN §6.11), safe to run from every orchestrator at once (SKIP LOCKED):
+ * re-evaluates tasks whose retry backoff elapsed or that have not moved for `staleSeconds` (a missed
+ * wake-up), re-sends result messages for steps that finished but whose message is gone, and re-sends
+ * worker messages for enqueued steps that have none.
+ */
+export async function sweep(
+  db: Db,
+  options: { notify: boolean; staleSeconds: number; limit?: number; checkLostMessages?: boolean },
+): Promise<SweepOutcome> {
+  const limit = options.limit ?? 200;
+  return db.transaction(async (tx) => {
+    const due = await tx.query<{ task_uuid: string }>(
+      `SELECT task_uuid FROM tasks
+       WHERE (next_sweep_at <= now()
+          OR (updated_at < now() - make_interval(secs => $2)
+              AND state IN ('pending', 'initializing', 'enqueuing_steps', 'evaluating_results', 'waiting_for_dependencies', 'blocked_by_failures', 'waiting_for_retry')))
+         AND state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')
+       ORDER BY task_uuid LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit, options.staleSeconds],
+    );
+    // Lost messages can only come from outside interference (the queue shares our transactions), and
+    // looking for them scans the queue, so callers ask for it only now and then.
+    const checkLost = options.checkLostMessages ?? true;
+    const results = !checkLost ? [] : await tx.query<{ n: number }>(
+      `WITH lost AS (
+         SELECT s.step_uuid, s.task_uuid FROM workflow_steps s
+         WHERE s.state IN ('enqueued_for_orchestration', 'enqueued_as_error_for_orchestration')
+           AND s.updated_at < now() - make_interval(secs => $2)
+           AND NOT EXISTS (SELECT 1 FROM queue_messages m WHERE m.queue_name = 'orchestration_step_results'
+                           AND m.message->>'step_uuid' = s.step_uuid::text)
+         LIMIT $1
+       ), sent AS (
+         INSERT INTO queue_messages (queue_name, message)
+         SELECT 'orchestration_step_results', jsonb_build_object('task_uuid', task_uuid, 'step_uuid', step_uuid) FROM lost
+         RETURNING msg_id
+       )
+       SELECT count(*)::int AS n FROM sent`,
+      [limit, options.staleSeconds],
+    );
+    const messages = !checkLost ? [] : await tx.query<{ n: number }>(
+      `WITH lost AS (
+         SELECT s.step_uuid, s.task_uuid, t.namespace, t.correlation_id FROM workflow_steps s JOIN tasks t ON t.task_uuid = s.task_uuid
+         WHERE (s.state = 'enqueued' OR (s.state = 'in_progress' AND s.lease_expires_at < now()))
+           AND s.updated_at < now() - make_interval(secs => $2)
+           AND NOT EXISTS (SELECT 1 FROM queue_messages m WHERE m.queue_name = 'worker_' || lower(t.namespace) || '_queue'
+                           AND m.message->>'step_uuid' = s.step_uuid::text)
+         LIMIT $1
+       ), sent AS (
+         INSERT INTO queue_messages (queue_name, message)
+         SELECT 'worker_' || lower(namespace) || '_queue',
+                jsonb_build_object('task_uuid', task_uuid, 'step_uuid', step_uuid, 'correlation_id', correlation_id) FROM lost
+         RETURNING msg_id
+       )
+       SELECT count(*)::int AS n FROM sent`,
+      [limit, options.staleSeconds],
+    );
+    const advanced = await advanceTasks(tx, due.map((d) => d.task_uuid), { notify: options.notify });
+    return { ...advanced, tasksAdvanced: due.length, resultsResent: results[0]?.n ?? 0, messagesResent: messages[0]?.n ?? 0 };
+  });
+}

@@ -1,0 +1,123 @@
+import type { Queryable } from '../db/types.ts';
+import { TASK_TRANSITIONS, isTerminalTaskState, type TaskState } from './states.ts';
+import { computeReadiness, type TaskReadiness } from './readiness.ts';
+import { enqueueSteps } from './step-enqueuer.ts';
+
+/** What one advance pass did, for wake-ups, events and metrics. */
+export interface AdvanceOutcome {
+  /** Worker queue → messages sent. */
+  enqueued: Map<string, number>;
+  /** Tasks that reached a terminal state in this pass. */
+  finished: Array<{ taskUuid: string; state: TaskState }>;
+  /** Earliest retry moment among the tasks (for a precise wake-up), or null. */
+  nextWakeAt: Date | null;
+}
+
+type Target = 'steps_in_process' | 'complete' | 'error' | 'waiting_for_retry' | 'waiting_for_dependencies';
+
+/** Shortest path of allowed moves from `from` to `to` (DESIGN §6.2), never through cancel/manual states. */
+export function transitionPath(from: TaskState, to: TaskState): TaskState[] {
+  if (from === to) return [];
+  const queue: TaskState[][] = [[from]];
+  const seen = new Set<TaskState>([from]);
+  while (queue.length) {
+    const path = queue.shift()!;
+    for (const next of TASK_TRANSITIONS[path[path.length - 1]]) {
+      if (seen.has(next) || next === 'cancelled' || next === 'resolved_manually') continue;
+      if (next === to) return [...path.slice(1), next];
+      if (isTerminalTaskState(next)) continue;
+      seen.add(next);
+      queue.push([...path, next]);
+    }
+  }
+  return [];
+}
+
+/** The state moves for a task given its readiness; an empty list means "leave it". */
+export function planTask(current: TaskState, r: TaskReadiness | undefined, enqueuedNow: boolean): TaskState[] {
+  let target: Target;
+  if (!r || r.total === 0) target = 'complete';
+  else if (r.errors > 0) target = r.inProcess > 0 ? 'steps_in_process' : 'error';
+  else if (enqueuedNow || r.inProcess > 0) target = 'steps_in_process';
+  else if (r.done === r.total) target = 'complete';
+  else if (r.retryWaiting > 0) target = 'waiting_for_retry';
+  else target = 'waiting_for_dependencies';
+
+  if (target === 'error') {
+    const toBlocked = current === 'blocked_by_failures' ? [] : transitionPath(current, 'blocked_by_failures');
+    return [...toBlocked, 'error'];
+  }
+  if (target === 'steps_in_process' && enqueuedNow) {
+    // a new round of steps always passes through enqueuing_steps, as the state machine describes
+    const toEnqueuing = transitionPath(current, 'enqueuing_steps');
+    return [...toEnqueuing, 'steps_in_process'];
+  }
+  if (target === 'steps_in_process' && current === 'blocked_by_failures') return [];
+  return transitionPath(current, target);
+}
+
+const UPDATE_TASKS_SQL = `
+  WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS i(task_uuid, from_state, to_state, next_sweep_at)
+  ), upd AS (
+    UPDATE tasks t SET state = i.to_state, updated_at = now(), next_sweep_at = i.next_sweep_at,
+      completed_at = CASE WHEN i.to_state IN ('complete', 'error') THEN now() ELSE t.completed_at END
+    FROM input i WHERE t.task_uuid = i.task_uuid AND t.state = i.from_state
+    RETURNING t.task_uuid
+  )
+  INSERT INTO task_transitions (task_uuid, from_state, to_state, sort_key)
+  SELECT x.task_uuid, x.from_state, x.to_state, x.sort_key
+  FROM unnest($5::uuid[], $6::text[], $7::text[], $8::int[]) AS x(task_uuid, from_state, to_state, sort_key)
+  WHERE x.task_uuid IN (SELECT task_uuid FROM upd)`;
+
+/**
+ * Re-evaluates tasks (DESIGN §6.5, §6.10): locks them, computes readiness in SQL, enqueues ready
+ * steps, and moves each task along the state machine — all inside the caller's transaction. Safe to
+ * run concurrently from several orchestrators (task rows are locked in a fixed order) and idempotent.
+ */
+export async function advanceTasks(tx: Queryable, taskUuids: readonly string[], options: { notify: boolean }): Promise<AdvanceOutcome> {
+  const outcome: AdvanceOutcome = { enqueued: new Map(), finished: [], nextWakeAt: null };
+  if (taskUuids.length === 0) return outcome;
+  const locked = await tx.query<{ task_uuid: string; state: TaskState; next_sweep_at: Date | null }>(
+    `SELECT task_uuid, state, next_sweep_at FROM tasks WHERE task_uuid = ANY($1::uuid[])
+       AND state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')
+     ORDER BY task_uuid FOR UPDATE`,
+    [[...new Set(taskUuids)]],
+  );
+  if (locked.length === 0) return outcome;
+  const readiness = await computeReadiness(tx, locked.map((t) => t.task_uuid));
+
+  const toEnqueue: string[] = [];
+  for (const t of locked) {
+    const r = readiness.get(t.task_uuid);
+    if (r && r.errors === 0) toEnqueue.push(...r.ready);
+  }
+  outcome.enqueued = await enqueueSteps(tx, toEnqueue, options.notify);
+
+  const ids: string[] = [], froms: string[] = [], tos: string[] = [], sweeps: Array<string | null> = [];
+  const tIds: string[] = [], tFrom: string[] = [], tTo: string[] = [], tSort: number[] = [];
+  for (const t of locked) {
+    const r = readiness.get(t.task_uuid);
+    const enqueuedNow = !!r && r.errors === 0 && r.ready.length > 0;
+    const path = planTask(t.state, r, enqueuedNow);
+    const nextSweep = r?.nextRetryAt ?? null;
+    if (nextSweep && (!outcome.nextWakeAt || nextSweep < outcome.nextWakeAt)) outcome.nextWakeAt = nextSweep;
+    const finalState = path.length ? path[path.length - 1] : t.state;
+    if (path.length === 0 && (t.next_sweep_at?.getTime() ?? null) === (nextSweep?.getTime() ?? null)) continue;
+    ids.push(t.task_uuid);
+    froms.push(t.state);
+    tos.push(finalState);
+    sweeps.push(nextSweep ? nextSweep.toISOString() : null);
+    let prev = t.state;
+    path.forEach((state, i) => {
+      tIds.push(t.task_uuid);
+      tFrom.push(prev);
+      tTo.push(state);
+      tSort.push(i);
+      prev = state;
+    });
+    if (isTerminalTaskState(finalState) && finalState !== t.state) outcome.finished.push({ taskUuid: t.task_uuid, state: finalState });
+  }
+  if (ids.length) await tx.query(UPDATE_TASKS_SQL, [ids, froms, tos, sweeps, tIds, tFrom, tTo, tSort]);
+  return outcome;
+}

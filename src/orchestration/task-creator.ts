@@ -1,0 +1,157 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { TaskerError } from '../errors.ts';
+import type { Db } from '../db/types.ts';
+import { compileInputValidator } from '../templates/input-schema.ts';
+import { initialStepNames } from '../templates/graph.ts';
+import type { TaskTemplate } from '../templates/types.ts';
+import type { TemplateStore } from './template-store.ts';
+import { materializeSteps } from './step-materializer.ts';
+import { advanceTasks, type AdvanceOutcome } from './task-advancer.ts';
+import { uuidv7 } from './uuid.ts';
+
+/** A request to create a task (library, CLI and `POST /v1/tasks`). */
+export interface CreateTaskRequest {
+  namespace: string;
+  name: string;
+  version?: string | null;
+  context?: Record<string, unknown>;
+  initiator?: string | null;
+  source_system?: string | null;
+  reason?: string | null;
+  tags?: string[];
+  priority?: number;
+  correlation_id?: string | null;
+  parent_correlation_id?: string | null;
+  idempotency_key?: string | null;
+}
+
+/** A created task. */
+export interface CreatedTask {
+  task_uuid: string;
+  namespace: string;
+  name: string;
+  version: string;
+  state: string;
+  correlation_id: string;
+  step_count: number;
+}
+
+/** JSON with object keys sorted, so equal inputs hash equally whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.keys(value as object)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+  return `{${entries.join(',')}}`;
+}
+
+/** The identity hash of a new task (DESIGN §6.4). A request's idempotency_key always wins. */
+export function identityHash(template: TaskTemplate, context: unknown, idempotencyKey?: string | null): string {
+  const base = `${template.namespace}/${template.name}@${template.version}`;
+  if (idempotencyKey) return createHash('sha256').update(`${base}\u0000key\u0000${idempotencyKey}`).digest('hex');
+  if (template.identityStrategy === 'caller_provided') {
+    throw new TaskerError('INPUT_INVALID', `template ${base} uses identity_strategy caller_provided, so every request needs an idempotency_key`, {
+      hint: 'pass idempotency_key (CLI: --idempotency-key) naming this unit of work',
+    });
+  }
+  if (template.identityStrategy === 'always_unique') return `unique:${randomUUID()}`;
+  return createHash('sha256').update(`${base}\u0000${canonicalJson(context)}`).digest('hex');
+}
+
+function validateRequest(req: CreateTaskRequest): void {
+  const problems: string[] = [];
+  if (typeof req.namespace !== 'string' || !req.namespace) problems.push('namespace: required string');
+  if (typeof req.name !== 'string' || !req.name) problems.push('name: required string');
+  if (req.context !== undefined && (req.context === null || typeof req.context !== 'object' || Array.isArray(req.context))) {
+    problems.push(`context: expected a JSON object, got ${JSON.stringify(req.context)}`);
+  }
+  if (req.priority !== undefined && !Number.isInteger(req.priority)) problems.push(`priority: expected an integer, got ${JSON.stringify(req.priority)}`);
+  if (req.tags !== undefined && (!Array.isArray(req.tags) || req.tags.some((t) => typeof t !== 'string'))) problems.push('tags: expected an array of strings');
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  for (const key of ['correlation_id', 'parent_correlation_id'] as const) {
+    if (req[key] && !uuid.test(String(req[key]))) problems.push(`${key}: expected a UUID, got ${JSON.stringify(req[key])}`);
+  }
+  if (problems.length) {
+    throw new TaskerError('INPUT_INVALID', `invalid task request: ${problems.join('; ')}`, { details: { violations: problems } });
+  }
+}
+
+/**
+ * Creates a task in one transaction (DESIGN §6.4): template lookup, input validation against the
+ * template's input_schema, identity hash, the task row, its initial steps and edges, then the readiness
+ * pass, so the first steps are enqueued before the call returns.
+ */
+export async function createTask(
+  db: Db,
+  store: TemplateStore,
+  req: CreateTaskRequest,
+  options: { notify: boolean },
+): Promise<{ task: CreatedTask; outcome: AdvanceOutcome }> {
+  validateRequest(req);
+  const { namedTaskId, template } = await store.find(db, req.namespace, req.name, req.version);
+  const context = req.context ?? {};
+  const violations = compileInputValidator(template)(context);
+  if (violations.length) {
+    throw new TaskerError(
+      'INPUT_INVALID',
+      `task input for ${template.namespace}/${template.name}@${template.version} does not match its input_schema: ` +
+        violations.map((v) => `${v.path || '(root)'} ${v.message}`).join('; '),
+      { hint: 'fix the listed fields of the task input (context)', details: { violations } },
+    );
+  }
+  const hash = identityHash(template, context, req.idempotency_key);
+  const taskUuid = uuidv7();
+  const correlationId = req.correlation_id ?? uuidv7();
+  const initial = new Set(initialStepNames(template));
+  const steps = template.steps.filter((s) => initial.has(s.name)).map((s) => ({ name: s.name, template: s }));
+  const edges = steps.flatMap((s) => s.template.dependencies.filter((d) => initial.has(d)).map((d) => ({ from: d, to: s.name })));
+
+  return db.transaction(async (tx) => {
+    const inserted = await tx.query<{ task_uuid: string }>(
+      `WITH ins AS (
+         INSERT INTO tasks (task_uuid, named_task_id, namespace, name, version, context, initiator, source_system,
+                            reason, tags, priority, correlation_id, parent_correlation_id, identity_hash)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::jsonb, $11, $12, $13, $14)
+         ON CONFLICT (identity_hash) DO NOTHING
+         RETURNING task_uuid
+       ), tr AS (
+         INSERT INTO task_transitions (task_uuid, from_state, to_state, metadata)
+         SELECT task_uuid, NULL, 'pending', jsonb_build_object('initiator', $7::text) FROM ins
+       )
+       SELECT task_uuid FROM ins`,
+      [
+        taskUuid, namedTaskId, template.namespace, template.name, template.version, JSON.stringify(context),
+        req.initiator ?? null, req.source_system ?? null, req.reason ?? null, JSON.stringify(req.tags ?? []),
+        req.priority ?? 0, correlationId, req.parent_correlation_id ?? null, hash,
+      ],
+    );
+    if (inserted.length === 0) {
+      const existing = await tx.query<{ task_uuid: string; state: string }>(`SELECT task_uuid, state FROM tasks WHERE identity_hash = $1`, [hash]);
+      throw new TaskerError(
+        'TASK_DUPLICATE',
+        `a task with the same identity already exists: ${existing[0]?.task_uuid} (state ${existing[0]?.state})`,
+        {
+          hint: 'pass a different idempotency_key, or use identity_strategy always_unique in the template for repeatable inputs',
+          details: { existing_task_uuid: existing[0]?.task_uuid },
+        },
+      );
+    }
+    await materializeSteps(tx, taskUuid, steps, edges);
+    const outcome = await advanceTasks(tx, [taskUuid], options);
+    const finished = outcome.finished.find((f) => f.taskUuid === taskUuid);
+    return {
+      task: {
+        task_uuid: taskUuid,
+        namespace: template.namespace,
+        name: template.name,
+        version: template.version,
+        state: finished?.state ?? (steps.length ? 'steps_in_process' : 'complete'),
+        correlation_id: correlationId,
+        step_count: steps.length,
+      },
+      outcome,
+    };
+  });
+}

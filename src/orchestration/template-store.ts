@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { TaskerError } from '../errors.ts';
+import type { Queryable } from '../db/types.ts';
+import type { TaskTemplate } from '../templates/types.ts';
+
+/** A template as registered in the database. */
+export interface RegisteredTemplate {
+  namedTaskId: number;
+  template: TaskTemplate;
+}
+
+/** A stable hash of a template's JSON, to skip no-op re-registrations. */
+function hashTemplate(template: TaskTemplate): string {
+  const { sourceFile: _ignored, ...rest } = template;
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 32);
+}
+
+// Versions sort numerically on their major.minor.patch core, pre-releases after.
+const VERSION_ORDER = `string_to_array(split_part(version, '-', 1), '.')::int[] DESC, version DESC`;
+
+/**
+ * Templates registered in the database, with a per-process cache. Any process can create tasks for
+ * any template that some process registered (DESIGN §5).
+ */
+export class TemplateStore {
+  readonly #byId = new Map<number, TaskTemplate>();
+  readonly #byKey = new Map<string, { entry: RegisteredTemplate; at: number }>();
+  readonly #latestTtlMs: number;
+
+  constructor(options: { latestTtlMs?: number } = {}) {
+    this.#latestTtlMs = options.latestTtlMs ?? 5000;
+  }
+
+  /** Upserts templates (namespace rows, named_tasks, named_steps). Safe to run from many processes at once. */
+  async register(db: Queryable, templates: readonly TaskTemplate[]): Promise<void> {
+    for (const template of templates) {
+      const stored = { ...template, sourceFile: undefined };
+      const rows = await db.query<{ named_task_id: number }>(
+        `WITH ns AS (
+           INSERT INTO task_namespaces (name) VALUES ($1) ON CONFLICT (name) DO NOTHING
+         )
+         INSERT INTO named_tasks (namespace, name, version, description, template, template_hash)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+         ON CONFLICT (namespace, name, version) DO UPDATE
+           SET template = EXCLUDED.template, template_hash = EXCLUDED.template_hash,
+               description = EXCLUDED.description, updated_at = now()
+           WHERE named_tasks.template_hash <> EXCLUDED.template_hash
+         RETURNING named_task_id`,
+        [template.namespace, template.name, template.version, template.description ?? null, JSON.stringify(stored), hashTemplate(template)],
+      );
+      let id = rows[0]?.named_task_id;
+      if (id === undefined) {
+        const existing = await db.query<{ named_task_id: number }>(
+          `SELECT named_task_id FROM named_tasks WHERE namespace = $1 AND name = $2 AND version = $3`,
+          [template.namespace, template.name, template.version],
+        );
+        id = existing[0].named_task_id;
+      } else {
+        await db.query(
+          `INSERT INTO named_steps (named_task_id, name, step_type, callable)
+           SELECT $1, n, t, c FROM unnest($2::text[], $3::text[], $4::text[]) AS x(n, t, c)
+           ON CONFLICT (named_task_id, name) DO UPDATE SET step_type = EXCLUDED.step_type, callable = EXCLUDED.callable`,
+          [id, template.steps.map((s) => s.name), template.steps.map((s) => s.type), template.steps.map((s) => s.handler.callable)],
+        );
+      }
+      this.#byId.set(id, template);
+      this.#byKey.set(`${template.namespace}/${template.name}@${template.version}`, { entry: { namedTaskId: id, template }, at: Date.now() });
+    }
+  }
+
+  /** Finds a template by namespace, name and version (latest version when omitted); TEMPLATE_NOT_FOUND otherwise. */
+  async find(db: Queryable, namespace: string, name: string, version?: string | null): Promise<RegisteredTemplate> {
+    const key = `${namespace}/${name}@${version ?? '*latest*'}`;
+    const cached = this.#byKey.get(key);
+    if (cached && (version || Date.now() - cached.at < this.#latestTtlMs)) return cached.entry;
+    const rows = await db.query<{ named_task_id: number; template: TaskTemplate }>(
+      version
+        ? `SELECT named_task_id, template FROM named_tasks WHERE namespace = $1 AND name = $2 AND version = $3`
+        : `SELECT named_task_id, template FROM named_tasks WHERE namespace = $1 AND name = $2 ORDER BY ${VERSION_ORDER} LIMIT 1`,
+      version ? [namespace, name, version] : [namespace, name],
+    );
+    if (rows.length === 0) {
+      const known = await db.query<{ version: string }>(
+        `SELECT version FROM named_tasks WHERE namespace = $1 AND name = $2 ORDER BY ${VERSION_ORDER}`,
+        [namespace, name],
+      );
+      throw new TaskerError(
+        'TEMPLATE_NOT_FOUND',
+        `no template ${namespace}/${name}${version ? `@${version}` : ''} is registered`,
+        {
+          hint: known.length
+            ? `registered versions: ${known.map((k) => k.version).join(', ')}`
+            : 'start a worker whose template path contains it (tasker run), or check the namespace and name',
+          details: { namespace, name, version: version ?? null },
+        },
+      );
+    }
+    const entry = { namedTaskId: rows[0].named_task_id, template: rows[0].template };
+    this.#byId.set(entry.namedTaskId, entry.template);
+    this.#byKey.set(key, { entry, at: Date.now() });
+    return entry;
+  }
+
+  /** The template of a named_task_id (cached; a template row never changes id). */
+  async byId(db: Queryable, namedTaskId: number): Promise<TaskTemplate> {
+    const cached = this.#byId.get(namedTaskId);
+    if (cached) return cached;
+    const rows = await db.query<{ template: TaskTemplate }>(`SELECT template FROM named_tasks WHERE named_task_id = $1`, [namedTaskId]);
+    if (rows.length === 0) throw new TaskerError('TEMPLATE_NOT_FOUND', `no template with id ${namedTaskId}`);
+    this.#byId.set(namedTaskId, rows[0].template);
+    return rows[0].template;
+  }
+
+  /** Every registered template (for listings). */
+  async list(db: Queryable): Promise<Array<{ namespace: string; name: string; version: string; description: string | null; steps: number }>> {
+    return db.query(
+      `SELECT namespace, name, version, description, jsonb_array_length(template->'steps') AS steps
+       FROM named_tasks ORDER BY namespace, name, ${VERSION_ORDER}`,
+    );
+  }
+}
