@@ -1,0 +1,33 @@
+import { defineCommand } from 'citty';
+import { commonArgs, setup } from './shared.ts';
+import { discoverHandlers, formatHandlerList } from '../worker/discovery.ts';
+import { loadTemplates } from '../templates/load.ts';
+
+const list = defineCommand({
+  meta: { name: 'list', description: 'List discovered handlers and the templates using them — example: tasker handlers list --format json' },
+  args: {
+    ...commonArgs,
+    format: { type: 'string', description: 'table|json', default: 'table' },
+  },
+  async run({ args }) {
+    const ctx = await setup(args);
+    const { handlers } = await discoverHandlers(ctx.runtime, ctx.config.handlers.paths);
+    const loaded = await loadTemplates(ctx.runtime, ctx.config.templates.paths, { env: ctx.loaded.environment });
+    const templates = loaded.templates.map((t) => ({
+      namespace: t.namespace,
+      name: t.name,
+      version: t.version,
+      file: t.sourceFile ?? '',
+      callables: t.steps.map((s) => s.handler.callable),
+    }));
+    const out = formatHandlerList(handlers, templates, args.format === 'json' ? 'json' : 'table', { baseDir: ctx.runtime.cwd() });
+    ctx.runtime.writeStdout(out.endsWith('\n') ? out : out + '\n');
+    const missing = templates.some((t) => t.callables.some((c) => !handlers.some((h) => h.name === c) && !c.startsWith('.')));
+    return missing ? 1 : 0;
+  },
+});
+
+export default defineCommand({
+  meta: { name: 'handlers', description: 'Step handlers' },
+  subCommands: { list },
+});

@@ -1,0 +1,142 @@
+import { defineCommand } from 'citty';
+import { commonArgs, formatTable, readJsonArg, setup, withDb } from './shared.ts';
+import { TaskerError } from '../errors.ts';
+import { TemplateStore } from '../orchestration/template-store.ts';
+import { createTask } from '../orchestration/task-creator.ts';
+import { getTask, getTaskSteps, listTasks } from '../orchestration/task-queries.ts';
+
+/** Parses `namespace/name[@version]`. */
+export function parseTemplateRef(ref: string): { namespace: string; name: string; version?: string } {
+  const m = /^([A-Za-z0-9_]+)\/([^@\s]+)(?:@(\S+))?$/.exec(ref);
+  if (!m) {
+    throw new TaskerError('USAGE', `expected <namespace>/<name>[@version], got ${JSON.stringify(ref)}`, {
+      hint: 'for example: tasker task create linear_workflow/linear_workflow@1.0.0 --input \'{"even_number": 6}\'',
+    });
+  }
+  return { namespace: m[1], name: m[2], version: m[3] };
+}
+
+function print(runtime: { writeStdout(t: string): void }, value: unknown, format: unknown): void {
+  runtime.writeStdout(format === 'json' ? JSON.stringify(value, null, 2) + '\n' : String(value));
+}
+
+const formatArg = { format: { type: 'string', description: 'text|json', default: 'text' } } as const;
+
+const create = defineCommand({
+  meta: { name: 'create', description: 'Create a task — example: tasker task create linear_workflow/linear_workflow --input \'{"even_number": 6}\'' },
+  args: {
+    ...commonArgs,
+    ...formatArg,
+    template: { type: 'positional', required: true, description: '<namespace>/<name>[@version]' },
+    input: { type: 'string', description: 'task input as JSON, or @file.json' },
+    'idempotency-key': { type: 'string', description: 'deduplicate requests with this key' },
+    initiator: { type: 'string', description: 'who asked for it' },
+    reason: { type: 'string', description: 'why' },
+    priority: { type: 'string', description: 'integer priority' },
+  },
+  async run({ args }) {
+    const ctx = await setup(args);
+    const ref = parseTemplateRef(String(args.template));
+    const context = await readJsonArg(ctx.runtime, args.input, 'input');
+    const priority = args.priority === undefined ? undefined : Number(args.priority);
+    const task = await withDb(ctx, async (db) => {
+      const { task } = await createTask(db, new TemplateStore(), {
+        ...ref,
+        context: context as Record<string, unknown>,
+        idempotency_key: args['idempotency-key'] as string | undefined,
+        initiator: (args.initiator as string | undefined) ?? 'tasker-cli',
+        reason: args.reason as string | undefined,
+        priority,
+      }, { notify: ctx.config.common.queues.notify });
+      return task;
+    });
+    print(ctx.runtime, args.format === 'json' ? task : `created task ${task.task_uuid} (${task.namespace}/${task.name}@${task.version}, ${task.step_count} initial steps)\n`, args.format);
+    return 0;
+  },
+});
+
+const get = defineCommand({
+  meta: { name: 'get', description: 'Show a task with its status and steps — example: tasker task get 0192f2a4-…' },
+  args: { ...commonArgs, ...formatArg, uuid: { type: 'positional', required: true, description: 'task uuid' } },
+  async run({ args }) {
+    const ctx = await setup(args);
+    const task = await withDb(ctx, (db) => getTask(db, String(args.uuid), { steps: true }));
+    if (args.format === 'json') return print(ctx.runtime, task, 'json'), 0;
+    const lines = [
+      `task ${task.task_uuid}  ${task.namespace}/${task.name}@${task.version}`,
+      `state ${task.state}  (${task.execution_status}, ${task.completion_percentage}% complete, ${task.step_counts.complete}/${task.step_counts.total} steps)`,
+      `created ${task.created_at.toISOString()}${task.completed_at ? `  completed ${task.completed_at.toISOString()}` : ''}`,
+      '',
+    ];
+    ctx.runtime.writeStdout(lines.join('\n') + stepTable(task.steps ?? []));
+    return 0;
+  },
+});
+
+function stepTable(steps: Array<{ name: string; state: string; attempts: number; max_attempts: number; results: unknown }>): string {
+  return formatTable(
+    steps.map((s) => {
+      const r = s.results as { success?: boolean; result?: unknown; error_message?: string } | null;
+      const detail = r ? (r.success === false ? `error: ${r.error_message}` : JSON.stringify(r.result)) : '';
+      return { step: s.name, state: s.state, attempts: `${s.attempts}/${s.max_attempts}`, result: detail.length > 80 ? detail.slice(0, 77) + '...' : detail };
+    }),
+    ['step', 'state', 'attempts', 'result'],
+  );
+}
+
+const steps = defineCommand({
+  meta: { name: 'steps', description: 'List the steps of a task — example: tasker task steps 0192f2a4-… --format json' },
+  args: { ...commonArgs, ...formatArg, uuid: { type: 'positional', required: true, description: 'task uuid' } },
+  async run({ args }) {
+    const ctx = await setup(args);
+    const rows = await withDb(ctx, async (db) => {
+      await getTask(db, String(args.uuid));
+      return getTaskSteps(db, String(args.uuid));
+    });
+    print(ctx.runtime, args.format === 'json' ? rows : stepTable(rows), args.format);
+    return 0;
+  },
+});
+
+const list = defineCommand({
+  meta: { name: 'list', description: 'List tasks, newest first — example: tasker task list --status error --namespace billing' },
+  args: {
+    ...commonArgs,
+    ...formatArg,
+    status: { type: 'string', description: 'filter by task state' },
+    namespace: { type: 'string', description: 'filter by namespace' },
+    limit: { type: 'string', description: 'page size (default 50)', default: '50' },
+    offset: { type: 'string', description: 'page offset', default: '0' },
+  },
+  async run({ args }) {
+    const ctx = await setup(args);
+    const result = await withDb(ctx, (db) =>
+      listTasks(db, { state: args.status as string | undefined, namespace: args.namespace as string | undefined, limit: Number(args.limit), offset: Number(args.offset) }),
+    );
+    if (args.format === 'json') return print(ctx.runtime, result, 'json'), 0;
+    ctx.runtime.writeStdout(
+      formatTable(
+        result.tasks.map((t) => ({ task_uuid: t.task_uuid, template: `${t.namespace}/${t.name}@${t.version}`, state: t.state, progress: `${t.step_counts.complete}/${t.step_counts.total}`, created: t.created_at.toISOString() })),
+        ['task_uuid', 'template', 'state', 'progress', 'created'],
+      ) + `${result.tasks.length} of ${result.total} task(s)\n`,
+    );
+    return 0;
+  },
+});
+
+export default defineCommand({
+  meta: { name: 'task', description: 'Create, inspect, cancel and repair tasks' },
+  subCommands: {
+    create,
+    get,
+    list,
+    steps,
+    cancel: () => import('./task-actions.ts').then((m) => m.cancel),
+    'reset-step': () => import('./task-actions.ts').then((m) => m.resetStep),
+    'resolve-step': () => import('./task-actions.ts').then((m) => m.resolveStep),
+    'complete-step': () => import('./task-actions.ts').then((m) => m.completeStep),
+    visualize: () => import('./task-actions.ts').then((m) => m.visualize),
+  },
+});
+
+export { stepTable };

@@ -1,0 +1,33 @@
+import { defineCommand } from 'citty';
+import { commonArgs, setup } from './shared.ts';
+import { runValidate } from '../templates/report.ts';
+import { discoverHandlers } from '../worker/discovery.ts';
+
+export default defineCommand({
+  meta: {
+    name: 'validate',
+    description: 'Check task templates; with --handlers also that every handler.callable exists — example: tasker validate examples/templates --handlers',
+  },
+  args: {
+    ...commonArgs,
+    paths: { type: 'positional', required: false, description: 'template files or directories (default: [templates] paths)' },
+    handlers: { type: 'boolean', description: 'also resolve every handler.callable against the discovered handlers' },
+    format: { type: 'string', description: 'text|json', default: 'text' },
+  },
+  async run({ args }) {
+    const ctx = await setup(args);
+    const positional = (args._ as string[]).filter(Boolean);
+    const paths = positional.length ? positional : ctx.config.templates.paths;
+    let handlerNames: Set<string> | null = null;
+    if (args.handlers) {
+      const found = await discoverHandlers(ctx.runtime, ctx.config.handlers.paths);
+      handlerNames = new Set(found.handlers.map((h) => h.name));
+    }
+    const format = args.format === 'json' ? 'json' : 'text';
+    const result = await runValidate(ctx.runtime, paths, { env: ctx.loaded.environment, format, handlerNames });
+    // paths under the working directory are shown relative to it
+    const output = format === 'text' ? result.output.split(`${ctx.runtime.cwd()}/`).join('') : result.output;
+    ctx.runtime.writeStdout(output.endsWith('\n') ? output : output + '\n');
+    return result.exitCode;
+  },
+});
