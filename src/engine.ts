@@ -146,8 +146,16 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
       started = true;
       runtime = options.runtime ?? (await getRuntime());
       if (options.loadTemplatePaths !== false) {
-        const loaded = await loadTemplates(runtime, config.templates.paths, { env: runtime.env.TASKER_ENV ?? 'development' });
-        const errors = loaded.problems.filter((p) => p.severity === 'error' && !/does not exist|no template files/i.test(p.message));
+        // search paths that don't exist are skipped (the defaults ./templates and ./config/tasks often don't)
+        const existing: string[] = [];
+        for (const p of config.templates.paths) {
+          if (await runtime.stat(p)) existing.push(p);
+          else logger.debug('template path does not exist; skipped', { path: p });
+        }
+        const loaded = existing.length
+          ? await loadTemplates(runtime, existing, { env: runtime.env.TASKER_ENV ?? 'development' })
+          : { templates: [], problems: [] };
+        const errors = loaded.problems.filter((p) => p.severity === 'error' && !/no template files/i.test(p.message));
         if (errors.length) {
           throw new TaskerError('TEMPLATE_INVALID', errors.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'), {
             hint: 'run `tasker validate` for the full report',
