@@ -1,0 +1,35 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { HttpError } from './responses.ts';
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** The key a request presents: `X-API-Key`, else `Authorization: Bearer <key>`. */
+export function presentedKey(request: Request): string | null {
+  const header = request.headers.get('x-api-key');
+  if (header) return header.trim();
+  const auth = request.headers.get('authorization');
+  const match = auth ? /^bearer\s+(.+)$/i.exec(auth.trim()) : null;
+  return match ? match[1].trim() : null;
+}
+
+/**
+ * A checker for `[web] auth.api_key` (empty = auth off). Both sides are hashed to equal-length digests
+ * and compared with `timingSafeEqual`, so neither the key's content nor its length leaks through timing.
+ */
+export function createApiKeyCheck(apiKey: string): (request: Request) => void {
+  if (!apiKey) return () => {};
+  const expected = digest(apiKey);
+  return (request) => {
+    const key = presentedKey(request);
+    if (key === null) {
+      throw new HttpError('UNAUTHORIZED', 'an API key is required: send X-API-Key: <key> or Authorization: Bearer <key>', {
+        headers: { 'www-authenticate': 'Bearer realm="tasker"' },
+      });
+    }
+    if (!timingSafeEqual(digest(key), expected)) {
+      throw new HttpError('UNAUTHORIZED', 'the API key is not valid', { headers: { 'www-authenticate': 'Bearer realm="tasker", error="invalid_token"' } });
+    }
+  };
+}

@@ -1,0 +1,61 @@
+import type { Queryable } from '../db/types.ts';
+
+/** Work counts per namespace for the `tasker_*_count` gauges. */
+export interface NamespaceCounts {
+  namespace: string;
+  /** Steps of active tasks waiting to run: pending, enqueued, waiting_for_retry. */
+  pending: number;
+  /** Steps running or with a result awaiting orchestration. */
+  in_flight: number;
+  /** Tasks that completed (or were resolved manually). */
+  completed: number;
+  /** Tasks that ended in error. */
+  failed: number;
+}
+
+// Step counts are driven from the partial index over active tasks, so their cost follows live work, not
+// history; the task totals scan `tasks` once per scrape.
+const COUNTS = `
+WITH steps AS (
+  SELECT t.namespace,
+         count(*) FILTER (WHERE s.state IN ('pending', 'enqueued', 'waiting_for_retry'))::int AS pending,
+         count(*) FILTER (WHERE s.state IN ('in_progress', 'enqueued_for_orchestration', 'enqueued_as_error_for_orchestration'))::int AS in_flight
+  FROM tasks t JOIN workflow_steps s ON s.task_uuid = t.task_uuid
+  WHERE t.state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')
+  GROUP BY t.namespace
+), done AS (
+  SELECT namespace,
+         count(*) FILTER (WHERE state IN ('complete', 'resolved_manually'))::int AS completed,
+         count(*) FILTER (WHERE state = 'error')::int AS failed
+  FROM tasks WHERE state IN ('complete', 'resolved_manually', 'error')
+  GROUP BY namespace
+)
+SELECT n.name AS namespace, coalesce(s.pending, 0) AS pending, coalesce(s.in_flight, 0) AS in_flight,
+       coalesce(d.completed, 0) AS completed, coalesce(d.failed, 0) AS failed
+FROM task_namespaces n LEFT JOIN steps s ON s.namespace = n.name LEFT JOIN done d ON d.namespace = n.name
+ORDER BY n.name`;
+
+/** Pending / in-flight steps and completed / failed tasks, per namespace. */
+export function namespaceCounts(q: Queryable): Promise<NamespaceCounts[]> {
+  return q.query<NamespaceCounts>(COUNTS);
+}
+
+/**
+ * Age in seconds of the oldest *visible* message of each queue (null when none is visible). Claimed messages
+ * stay in the queue, invisible, while their step runs, so the plain oldest-message age would flag long
+ * handlers; only a visible message that nobody reads means starvation.
+ */
+export async function oldestVisibleAges(q: Queryable): Promise<Map<string, number>> {
+  const rows = await q.query<{ queue_name: string; age: number }>(
+    `SELECT queue_name, greatest(extract(epoch FROM now() - min(enqueued_at)), 0)::float8 AS age
+     FROM queue_messages WHERE vt <= now() GROUP BY queue_name`,
+  );
+  return new Map(rows.map((r) => [r.queue_name, r.age]));
+}
+
+/** Round-trip time of `SELECT 1` in milliseconds. */
+export async function pingDatabase(q: Queryable): Promise<number> {
+  const started = performance.now();
+  await q.query('SELECT 1');
+  return Math.round((performance.now() - started) * 100) / 100;
+}

@@ -1,0 +1,88 @@
+import * as v from 'valibot';
+import { StepState, TaskState } from '../orchestration/states.ts';
+
+const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A JSON object (not an array, not null). */
+const jsonObject = v.pipe(
+  v.custom<Record<string, unknown>>(isObject, (i) => `expected a JSON object, got ${i.received}`),
+);
+const text = (max: number) => v.pipe(v.string('expected a string'), v.maxLength(max, `at most ${max} characters`));
+const optionalText = (max: number) => v.optional(v.nullable(text(max)));
+const name = v.pipe(v.string('expected a string'), v.nonEmpty('must not be empty'), v.maxLength(128, 'at most 128 characters'));
+const uuid = v.pipe(v.string('expected a string'), v.uuid('expected a UUID'));
+const unknownKey = 'unknown field';
+
+/** Body of `POST /v1/tasks`. */
+export const createTaskBody = v.strictObject(
+  {
+    namespace: name,
+    name,
+    version: v.optional(v.nullable(name)),
+    context: jsonObject,
+    initiator: optionalText(256),
+    source_system: optionalText(256),
+    reason: optionalText(1024),
+    tags: v.optional(v.array(text(128), 'expected an array of strings')),
+    priority: v.optional(v.pipe(v.number('expected an integer'), v.integer('expected an integer'), v.minValue(-1000), v.maxValue(1000))),
+    correlation_id: v.optional(v.nullable(uuid)),
+    parent_correlation_id: v.optional(v.nullable(uuid)),
+    idempotency_key: v.optional(v.nullable(v.pipe(text(255), v.nonEmpty('must not be empty')))),
+  },
+  unknownKey,
+);
+
+const actor = optionalText(256);
+
+/** Body of `PATCH /v1/tasks/{task_uuid}/workflow_steps/{step}`: one manual action. */
+export const stepActionBody = v.variant(
+  'action',
+  [
+    v.strictObject({ action: v.literal('reset_for_retry'), reason: optionalText(1024), actor }, unknownKey),
+    v.strictObject({ action: v.literal('resolve_manually'), reason: optionalText(1024), actor }, unknownKey),
+    v.strictObject(
+      {
+        action: v.literal('complete_manually'),
+        reason: optionalText(1024),
+        actor,
+        result: v.custom<unknown>((value) => value !== undefined, 'complete_manually needs a result (any JSON value)'),
+      },
+      unknownKey,
+    ),
+  ],
+  'expected an object with action reset_for_retry, resolve_manually or complete_manually',
+);
+
+const pageInt = (min: number, max: number) =>
+  v.pipe(v.string(), v.regex(/^\d+$/, 'expected a non-negative integer'), v.transform(Number), v.minValue(min, `at least ${min}`), v.maxValue(max, `at most ${max}`));
+
+/** Paging query parameters: `limit` (1–1000, default 50) and `offset` (default 0). */
+const paging = {
+  limit: v.optional(pageInt(1, 1000), '50'),
+  offset: v.optional(pageInt(0, 1_000_000_000), '0'),
+};
+
+/** Query of `GET /v1/tasks`. */
+export const listTasksQuery = v.strictObject(
+  {
+    ...paging,
+    namespace: v.optional(name),
+    name: v.optional(name),
+    state: v.optional(v.picklist(Object.values(TaskState), `expected one of ${Object.values(TaskState).join(', ')}`)),
+  },
+  'unknown query parameter',
+);
+
+/** Query of `GET /v1/dlq`. */
+export const listDlqQuery = v.strictObject(
+  { ...paging, status: v.optional(v.pipe(v.string(), v.nonEmpty('must not be empty'), v.maxLength(64))) },
+  'unknown query parameter',
+);
+
+/** The step states, for documentation. */
+export const STEP_STATES = Object.values(StepState);
+
+/** The search parameters of a URL as a plain object (the last value wins). */
+export function queryObject(url: URL): Record<string, string> {
+  return Object.fromEntries(url.searchParams.entries());
+}
