@@ -6,6 +6,7 @@ import { loadTemplates } from '../templates/load.ts';
 import { TaskerError } from '../errors.ts';
 import type { TaskTemplate } from '../templates/types.ts';
 import { isTerminalTaskState } from '../orchestration/states.ts';
+import { uuidv7 } from '../orchestration/uuid.ts';
 
 /** One smoke run request: template files/dirs, inputs, timeout. */
 export interface SmokeOptions {
@@ -74,6 +75,8 @@ export async function runSmoke(ctx: CliContext, options: SmokeOptions): Promise<
       const task = await tasker.createTask({
         namespace: template.namespace, name: template.name, version: template.version,
         context: inputFor(template, options.input), initiator: 'tasker-smoke', reason: 'smoke run',
+        // every smoke run is a new unit of work, even with the same input against the same database
+        idempotency_key: `smoke-${uuidv7()}`,
       });
       tasks.push({ template, uuid: task.task_uuid });
     }

@@ -55,7 +55,9 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     await sql`select 1`;
   } catch (cause) {
     await sql.end({ timeout: 0 }).catch(() => {});
-    const reason = (cause as { code?: string; message?: string }).code ?? (cause as Error).message;
+    const { code, message } = cause as { code?: string; message?: string };
+    // connection errors carry a Node code (ECONNREFUSED); server errors a SQLSTATE plus a message
+    const reason = code && /^[0-9A-Z]{5}$/.test(code) ? `${code}: ${message}` : (code ?? message);
     throw new TaskerError('DB_UNREACHABLE', `cannot connect to PostgreSQL at ${where(options.url)} (${reason})`, {
       cause,
       hint: 'check DATABASE_URL / [common.database] url and that the server is running; unset DATABASE_URL to use the embedded database',

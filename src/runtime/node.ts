@@ -65,7 +65,8 @@ function serve(fetch: FetchHandler, options: { hostname: string; port: number })
 }
 
 function startThread(moduleUrl: string | URL, workerData?: unknown): ThreadHandle {
-  const worker = new Worker(new URL(moduleUrl), { workerData, execArgv: ['--import', 'tsx'] });
+  const bootstrap = new URL('./node-thread-bootstrap.mjs', import.meta.url);
+  const worker = new Worker(bootstrap, { workerData, argv: [new URL(moduleUrl).href] });
   return {
     postMessage: (m) => worker.postMessage(m),
     onMessage: (fn) => void worker.on('message', fn),

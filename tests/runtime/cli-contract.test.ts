@@ -1,0 +1,119 @@
+// The cross-runtime contract suite (DESIGN §13): the same CLI behaviours under node, bun and deno,
+// against the same fixtures, on the embedded database and on a real PostgreSQL server.
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUNTIMES, hasRuntime, runCli, type RuntimeName } from '../helpers/cli.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+
+let api: Server;
+let apiUrl = '';
+let pg: TestDatabase;
+
+beforeAll(async () => {
+  // the API example's upstream: GET /resources/:id
+  api = createServer((req, res) => {
+    const m = /^\/resources\/(\d+)$/.exec(req.url ?? '');
+    res.setHeader('content-type', 'application/json');
+    if (!m) return void res.writeHead(404).end(JSON.stringify({ error: 'not found' }));
+    res.end(JSON.stringify({ id: Number(m[1]), name: `resource-${m[1]}` }));
+  });
+  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+  apiUrl = `http://127.0.0.1:${(api.address() as { port: number }).port}`;
+  pg = await createTestDatabase('tasker_contract');
+});
+
+afterAll(async () => {
+  await new Promise((r) => api?.close(r));
+  await pg?.drop();
+});
+
+const exampleInputs = () => ({
+  'linear_workflow/linear_workflow': { even_number: 6 },
+  'diamond_workflow/diamond_workflow': { even_number: 6 },
+  'tree_workflow/tree_workflow': { even_number: 6 },
+  'mixed_dag_workflow/mixed_dag_workflow': { even_number: 6 },
+  'conditional_approval/conditional_approval': { amount: 2500, requester: 'ana' },
+  'csv_processing/csv_processing': { csv_file_path: 'examples/data/products.csv' },
+  'api_examples/fetch_and_summarize': { base_url: apiUrl, resource_id: 7 },
+});
+
+describe.each(RUNTIMES.map((r) => [r]))('tasker CLI under %s', (runtime: RuntimeName) => {
+  it.skipIf(!hasRuntime(runtime))(`${runtime} is installed (from devDependencies)`, () => {
+    expect(hasRuntime(runtime)).toBe(true);
+  });
+
+  it('prints help with every command and an example, exit 0', async () => {
+    const r = await runCli(runtime, ['--help']);
+    expect(r.code).toBe(0);
+    for (const cmd of ['run', 'validate', 'handlers', 'task', 'smoke', 'db', 'config']) expect(r.stdout).toContain(cmd);
+    expect(r.stdout).toContain('EXAMPLE');
+    const sub = await runCli(runtime, ['task', 'create', '--help']);
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toMatch(/example: tasker task create/);
+  });
+
+  it('rejects an unknown flag and an unknown command with usage errors (exit 2)', async () => {
+    const flag = await runCli(runtime, ['validate', '--frobnicate']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('unknown flag --frobnicate for tasker validate');
+    const cmd = await runCli(runtime, ['frobnicate']);
+    expect(cmd.code).toBe(2);
+    expect(cmd.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it('validates the examples (exit 0) and reports the broken corpus with file, line and path (exit 1)', async () => {
+    const ok = await runCli(runtime, ['validate', 'examples/templates']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('7 valid templates, 0 errors');
+    const bad = await runCli(runtime, ['validate', 'tests/fixtures/templates/broken']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('tests/fixtures/templates/broken/cycle.yaml:6: error steps[0].dependencies: dependency cycle: a → b → c → a');
+    expect(bad.stdout).toContain('self-dependency.yaml:6: error steps[0].dependencies[0]: step "loop" depends on itself');
+    const json = await runCli(runtime, ['validate', 'tests/fixtures/templates/broken/wrong-types.yaml', '--format', 'json']);
+    const parsed = JSON.parse(json.stdout);
+    expect(JSON.stringify(parsed)).toContain('steps[0].retry.max_attempts');
+  });
+
+  it('lists discovered handlers with the templates that use them', async () => {
+    const r = await runCli(runtime, ['handlers', 'list', '--format', 'json'], { TASKER_TEMPLATE_PATH: 'examples/templates', TASKER_HANDLER_PATH: 'examples/handlers' });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { handlers: Array<{ name: string; file: string; templates: string[] }>; missing: unknown[] };
+    const linear = out.handlers.find((h) => h.name === 'linear_step_1_handler');
+    expect(linear?.file).toBe('examples/handlers/linear-workflow.ts');
+    expect(linear?.templates).toEqual(['linear_workflow/linear_workflow@1.0.0']);
+    expect(out.missing).toEqual([]);
+  });
+
+  it('shows the merged config with the database password redacted', async () => {
+    const r = await runCli(runtime, ['config', 'show', '--format', 'json'], { DATABASE_URL: 'postgres://app:s3cret-pw@db.internal:5432/prod' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('s3cret-pw');
+    expect(JSON.parse(r.stdout).common.database.url).toBe('postgres://app:***@db.internal:5432/prod');
+  });
+
+  it('names the host and port, never the password, when the database is unreachable', async () => {
+    const r = await runCli(runtime, ['db', 'status'], { DATABASE_URL: 'postgres://app:s3cret-pw@127.0.0.1:1/nowhere' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[DB_UNREACHABLE]');
+    expect(r.stderr).toContain('127.0.0.1:1/nowhere');
+    expect(r.stderr).not.toContain('s3cret-pw');
+  });
+
+  it('smoke-runs every example workflow on the embedded database', async () => {
+    const r = await runCli(runtime, ['smoke', 'examples/templates', '--input', JSON.stringify(exampleInputs()), '--timeout', '60']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('7 task(s), all complete');
+    expect(r.stdout).toMatch(/linear_step_4 +complete +1\/\d+ +\{"value":69\}/);
+    expect(r.stdout).toMatch(/tree_final_convergence +complete .*\{"value":221\}/);
+  });
+
+  it('smoke-runs the linear workflow against a real PostgreSQL server and fails on a bad input', async () => {
+    const r = await runCli(runtime, ['smoke', 'examples/templates/linear_workflow.yaml', '--input', '{"even_number": 6}', '--database', pg.url]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/linear_step_4 +complete .*\{"value":69\}/);
+    const bad = await runCli(runtime, ['smoke', 'examples/templates/linear_workflow.yaml', '--input', '{"even_number": "six"}']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('[INPUT_INVALID]');
+    expect(bad.stderr).toContain('even_number');
+  });
+});
