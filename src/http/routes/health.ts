@@ -2,8 +2,7 @@ import type { HttpContext } from '../context.ts';
 import { HttpError, json } from '../responses.ts';
 import type { Router } from '../router.ts';
 import { migrationStatus } from '../../db/migrate.ts';
-import { allMetrics } from '../../queue/index.ts';
-import { oldestVisibleAges, pingDatabase } from '../observability-queries.ts';
+import { oldestVisibleAges, pingDatabase, queueDepths } from '../observability-queries.ts';
 
 const PROBE_TIMEOUT_MS = 2000;
 
@@ -58,7 +57,7 @@ export function addHealthRoutes(router: Router<HttpContext>): void {
     let queues: unknown[] = [];
     if (checks.database.ok) {
       try {
-        const [depths, visibleAges] = await withTimeout(Promise.all([allMetrics(ctx.tasker.db), oldestVisibleAges(ctx.tasker.db)]), 'the database');
+        const [depths, visibleAges] = await withTimeout(Promise.all([queueDepths(ctx.tasker.db), oldestVisibleAges(ctx.tasker.db)]), 'the database');
         queues = depths.map((m) => {
           const oldestVisible = visibleAges.get(m.queueName) ?? null;
           return {

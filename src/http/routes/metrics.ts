@@ -1,9 +1,8 @@
 import type { HttpContext } from '../context.ts';
 import type { Router } from '../router.ts';
 import { drainDurations } from '../metrics-state.ts';
-import { namespaceCounts, oldestVisibleAges, type NamespaceCounts } from '../observability-queries.ts';
+import { namespaceCounts, oldestVisibleAges, queueDepths, type NamespaceCounts } from '../observability-queries.ts';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics, type MetricFamily, type Sample } from '../prometheus.ts';
-import { allMetrics } from '../../queue/index.ts';
 import type { QueueMetrics } from '../../queue/types.ts';
 
 const counter = (name: string, help: string, samples: Sample[]): MetricFamily => ({ name: `tasker_${name}`, type: 'counter', help, samples });
@@ -19,7 +18,7 @@ interface DbFacts {
 async function readDbFacts(ctx: HttpContext): Promise<DbFacts | null> {
   try {
     const db = ctx.tasker.db;
-    const [queues, visibleAges, counts] = await Promise.all([allMetrics(db), oldestVisibleAges(db), namespaceCounts(db)]);
+    const [queues, visibleAges, counts] = await Promise.all([queueDepths(db), oldestVisibleAges(db), namespaceCounts(db)]);
     return { queues, visibleAges, counts };
   } catch (err) {
     ctx.logger.warn('metrics: reading the database failed', { error: (err as Error).message });
