@@ -28,7 +28,7 @@ out.importedTs = (mod.double as (n: number) => number)(21);
 // listing files recursively
 const files = await rt.listFiles(new URL('./fixtures', import.meta.url).pathname);
 out.listed = files.map((f) => f.split('/').pop());
-out.statMissing = await rt.stat('/definitely/not/here');
+out.statMissing = await rt.stat(new URL('./fixtures/definitely-not-here', import.meta.url).pathname);
 
 // a worker thread echoing a message
 const thread = rt.startThread(new URL('./fixtures/probe-thread.ts', import.meta.url), { factor: 3 });
