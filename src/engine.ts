@@ -22,6 +22,9 @@ import type { CompletionHook } from './orchestration/result-processor.ts';
 import { isTerminalTaskState } from './orchestration/states.ts';
 import { Worker } from './worker/worker.ts';
 import { uuidv7 } from './orchestration/uuid.ts';
+import { defaultCompletionHooks, defaultFailureHooks } from './orchestration/dynamic-hooks.ts';
+import { cancelTask, type CancelTaskOptions, type CancelTaskResult } from './orchestration/task-cancel.ts';
+import { applyStepAction, type StepActionRequest, type StepActionResult } from './orchestration/step-actions.ts';
 
 /** Options of {@link createTasker}. */
 export interface TaskerOptions {
@@ -41,8 +44,10 @@ export interface TaskerOptions {
   discoverHandlerPaths?: boolean;
   /** Which roles to run (defaults from `[orchestration] enabled` and `[worker] enabled`). */
   roles?: { orchestrator?: boolean; worker?: boolean };
-  /** Completion hooks (decision points, batches) run inside result processing. */
+  /** Extra completion hooks run inside result processing, after the built-in decision and batch hooks. */
   hooks?: CompletionHook[];
+  /** Extra hooks for steps that just failed permanently, after the built-in fail_fast hook. */
+  failureHooks?: CompletionHook[];
   /** Serve an embedded database to other local processes (long-running `tasker run`). */
   shareEmbedded?: boolean;
 }
@@ -74,6 +79,10 @@ export interface Tasker {
   listTasks(filter?: TaskFilter): Promise<{ tasks: TaskView[]; total: number }>;
   /** Resolves when the task reaches a terminal state (or rejects with TIMEOUT). */
   waitForTask(taskUuid: string, options?: { timeoutMs?: number }): Promise<TaskView>;
+  /** Cancels a task and its unfinished steps (DESIGN §6.11); running handlers see their AbortSignal fire. */
+  cancelTask(taskUuid: string, options?: CancelTaskOptions): Promise<CancelTaskResult>;
+  /** Applies a manual action (reset_for_retry, resolve_manually, complete_manually) to a step, then re-advances the task. */
+  stepAction(taskUuid: string, stepNameOrUuid: string, request: StepActionRequest): Promise<StepActionResult>;
   /** Subscribes to tasks finishing in this process's orchestrator. */
   onTaskFinished(fn: (task: FinishedTask) => void): () => void;
 }
@@ -107,6 +116,8 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
   let namespaces: string[] = [];
   let started = false;
   const workerId = `${'tasker'}-${uuidv7().slice(-12)}`;
+  const completionHooks = [...defaultCompletionHooks(config.orchestration), ...(options.hooks ?? [])];
+  const failureHooks = [...defaultFailureHooks(), ...(options.failureHooks ?? [])];
 
   const requireDb = (): Db => {
     if (!db) throw new TaskerError('DB_UNREACHABLE', 'the tasker engine is not started', { hint: 'await tasker.start() first' });
@@ -179,7 +190,7 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
         const waker = createWaker({ db, queues: [ORCHESTRATION_STEP_RESULTS], pollIntervalMs: q.poll_interval_ms, maxPollIntervalMs: q.max_poll_interval_ms, useNotify: q.notify, bus, logger });
         await waker.start();
         wakers.push(waker);
-        orchestrator = new Orchestrator({ db, config, templates: store, logger: logger.child({ role: 'orchestrator' }), signal: waker, hooks: options.hooks, onOutcome: afterOutcome });
+        orchestrator = new Orchestrator({ db, config, templates: store, logger: logger.child({ role: 'orchestrator' }), signal: waker, hooks: completionHooks, failureHooks, onOutcome: afterOutcome });
         orchestrator.start();
       }
       if (roles.worker) {
@@ -250,6 +261,21 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
       } finally {
         off();
       }
+    },
+
+    async cancelTask(taskUuid, opts) {
+      const result = await cancelTask(requireDb(), taskUuid, opts);
+      worker?.abortSteps(result.aborted_steps);
+      for (const fn of finishedListeners) fn({ taskUuid, state: 'cancelled' });
+      return result;
+    },
+
+    async stepAction(taskUuid, stepNameOrUuid, request) {
+      const result = await applyStepAction(requireDb(), taskUuid, stepNameOrUuid, request, { notify: config.common.queues.notify, hooks: completionHooks });
+      if (result.from_state === 'in_progress') worker?.abortSteps([result.step_uuid]);
+      if (orchestrator) orchestrator.observe(result.outcome);
+      else afterOutcome(result.outcome);
+      return result;
     },
 
     onTaskFinished(fn) {

@@ -4,6 +4,14 @@ export { createTasker, resolveConfig, type Tasker, type TaskerOptions, type Fini
 export type { CreateTaskRequest, CreatedTask } from './orchestration/task-creator.ts';
 export type { TaskView, StepView, TaskFilter } from './orchestration/task-queries.ts';
 export { TaskState, StepState } from './orchestration/states.ts';
+export { cancelTask, type CancelTaskOptions, type CancelTaskResult } from './orchestration/task-cancel.ts';
+export { applyStepAction, StepActions, type StepAction, type StepActionRequest, type StepActionResult } from './orchestration/step-actions.ts';
+export { listDlq, getDlqEntry, resolveDlqEntry, DlqResolutions, type DlqEntry, type DlqFilter, type DlqResolution } from './orchestration/dlq.ts';
+export { sweepStaleTasks, stalenessThresholds, type StaleTask } from './orchestration/staleness.ts';
+export { renderTemplateMermaid, renderTaskMermaid, templateGraph, taskGraph, type Graph, type GraphNode, type VisualStep, type RenderOptions } from './orchestration/visualize.ts';
+export { createDecisionHook } from './orchestration/decisions.ts';
+export { createBatchHook, createFailFastHook } from './orchestration/batches.ts';
+export type { CompletionHook, FailureHook } from './orchestration/result-processor.ts';
 export { loadConfig, redactConfig, type TaskerConfig, type TaskerConfigInput } from './config/index.ts';
 export { parseTemplate, validateTemplate, loadTemplates, type TaskTemplate, type StepTemplate, type Problem } from './templates/index.ts';
 export { discoverHandlers } from './worker/discovery.ts';

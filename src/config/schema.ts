@@ -47,6 +47,13 @@ const orchestrationSchema = v.object({
       waiting_for_retry_minutes: v.optional(positiveInt, 30),
       steps_in_process_minutes: v.optional(positiveInt, 30),
       enqueuing_steps_minutes: v.optional(positiveInt, 10),
+      // finer thresholds (tests, short-lived workflows); when set they win over the *_minutes keys
+      waiting_for_dependencies_seconds: v.optional(positiveInt),
+      waiting_for_retry_seconds: v.optional(positiveInt),
+      steps_in_process_seconds: v.optional(positiveInt),
+      enqueuing_steps_seconds: v.optional(positiveInt),
+      /** How often an orchestrator looks for stale tasks. */
+      check_interval_seconds: v.optional(positiveInt, 60),
     }),
     {},
   ),

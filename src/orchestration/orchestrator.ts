@@ -4,6 +4,7 @@ import type { Logger } from '../logging.ts';
 import type { WorkSignal } from '../worker/worker.ts';
 import { processResultBatch, type CompletionHook } from './result-processor.ts';
 import { sweep } from './sweeper.ts';
+import { sweepStaleTasks } from './staleness.ts';
 import type { AdvanceOutcome } from './task-advancer.ts';
 import type { TemplateStore } from './template-store.ts';
 
@@ -18,6 +19,8 @@ export interface OrchestratorStats {
   tasksFailed: number;
   sweeps: number;
   lastSweepAt: Date | null;
+  /** Tasks moved to error (and the DLQ) by the staleness pass. */
+  tasksStale: number;
 }
 
 /** Options for {@link Orchestrator}. */
@@ -28,6 +31,8 @@ export interface OrchestratorOptions {
   logger: Logger;
   signal: WorkSignal;
   hooks?: CompletionHook[];
+  /** Hooks for steps that just failed permanently (fail_fast batches). */
+  failureHooks?: CompletionHook[];
   /** Called after each pass that enqueued steps or finished tasks (wake co-located workers, events). */
   onOutcome?: (outcome: AdvanceOutcome) => void;
 }
@@ -38,8 +43,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class Orchestrator {
   readonly stats: OrchestratorStats = {
     resultsProcessed: 0, stepsCompleted: 0, stepsFailed: 0, stepsRetried: 0, stepsEnqueued: 0,
-    tasksCompleted: 0, tasksFailed: 0, sweeps: 0, lastSweepAt: null,
+    tasksCompleted: 0, tasksFailed: 0, sweeps: 0, lastSweepAt: null, tasksStale: 0,
   };
+  #lastStaleCheck = 0;
   readonly #o: OrchestratorOptions;
   #stopping = false;
   #loop: Promise<void> | null = null;
@@ -90,7 +96,7 @@ export class Orchestrator {
     let failures = 0;
     while (!this.#stopping) {
       try {
-        const outcome = await processResultBatch(db, templates, config, config.common.queues.result_batch_size, this.#o.hooks);
+        const outcome = await processResultBatch(db, templates, config, config.common.queues.result_batch_size, this.#o.hooks, this.#o.failureHooks);
         failures = 0;
         this.stats.resultsProcessed += outcome.processed;
         this.stats.stepsCompleted += outcome.completed;
@@ -120,6 +126,7 @@ export class Orchestrator {
         if (outcome.resultsResent || outcome.messagesResent) {
           this.#o.logger.warn('sweep re-sent lost messages', { results: outcome.resultsResent, steps: outcome.messagesResent });
         }
+        await this.#checkStaleness();
       } catch (err) {
         this.#o.logger.warn('sweep failed', { error: (err as Error).message });
       } finally {
@@ -127,6 +134,18 @@ export class Orchestrator {
       }
     })();
     return this.#sweeping;
+  }
+
+  // Staleness (DESIGN §6.11) every `staleness.check_interval_seconds`, as part of a sweep.
+  async #checkStaleness(): Promise<void> {
+    const staleness = this.#o.config.orchestration.staleness;
+    if (!staleness.enabled || Date.now() - this.#lastStaleCheck < staleness.check_interval_seconds * 1000) return;
+    this.#lastStaleCheck = Date.now();
+    const moved = await sweepStaleTasks(this.#o.db, this.#o.config);
+    if (moved.length === 0) return;
+    this.stats.tasksStale += moved.length;
+    this.#o.logger.warn('stale tasks moved to error and the DLQ', { tasks: moved.map((m) => `${m.taskUuid} (${m.originalState})`) });
+    this.observe({ enqueued: new Map(), finished: moved.map((m) => ({ taskUuid: m.taskUuid, state: 'error' as const })), nextWakeAt: null });
   }
 
   /** Stops the loop and timers, letting the current batch finish. */

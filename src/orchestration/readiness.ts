@@ -20,6 +20,8 @@ export interface TaskReadiness {
   errors: number;
   waiting: number;
   retryWaiting: number;
+  /** Permanently failed batch workers of a continue_on_failure batch: finished, and not blocking. */
+  toleratedErrors: number;
   ready: string[];
   /** Earliest moment a backing-off step becomes ready (null if none). */
   nextRetryAt: Date | null;
@@ -28,15 +30,18 @@ export interface TaskReadiness {
 // A step is ready iff it is pending or waiting_for_retry, has attempts left, its backoff has elapsed,
 // and every parent is complete or resolved_manually (DESIGN §6.5). The dependency probe only runs for
 // candidate steps; batch tasks with many finished steps pay nothing for them.
+// A batch worker whose inputs say continue_on_failure and that ended in error is "tolerated" (§6.8): it
+// satisfies its dependents (the convergence step runs and sees the failure) and does not block the task.
+const TOLERATED = (alias: string) => `(${alias}.state = 'error' AND ${alias}.inputs->'batch_metadata'->>'failure_strategy' = 'continue_on_failure')`;
 const READINESS_SQL = `
   WITH s AS (
-    SELECT ws.task_uuid, ws.step_uuid, ws.state, ws.next_attempt_at,
+    SELECT ws.task_uuid, ws.step_uuid, ws.state, ws.next_attempt_at, ${TOLERATED('ws')} AS tolerated,
       ws.state IN ('pending', 'waiting_for_retry')
         AND (ws.attempts = 0 OR (ws.retryable AND ws.attempts < ws.max_attempts))
         AND (ws.next_attempt_at IS NULL OR ws.next_attempt_at <= now())
         AND NOT EXISTS (
           SELECT 1 FROM workflow_step_edges e JOIN workflow_steps p ON p.step_uuid = e.from_step_uuid
-          WHERE e.to_step_uuid = ws.step_uuid AND p.state NOT IN ('complete', 'resolved_manually')
+          WHERE e.to_step_uuid = ws.step_uuid AND p.state NOT IN ('complete', 'resolved_manually') AND NOT ${TOLERATED('p')}
         ) AS ready
     FROM workflow_steps ws
     WHERE ws.task_uuid = ANY($1::uuid[])
@@ -45,7 +50,8 @@ const READINESS_SQL = `
     count(*)::int AS total,
     (count(*) FILTER (WHERE state IN ('complete', 'resolved_manually')))::int AS done,
     (count(*) FILTER (WHERE state IN ('enqueued', 'in_progress', 'enqueued_for_orchestration', 'enqueued_as_error_for_orchestration')))::int AS in_process,
-    (count(*) FILTER (WHERE state = 'error'))::int AS errors,
+    (count(*) FILTER (WHERE state = 'error' AND NOT tolerated))::int AS errors,
+    (count(*) FILTER (WHERE tolerated))::int AS tolerated_errors,
     (count(*) FILTER (WHERE state IN ('pending', 'waiting_for_retry')))::int AS waiting,
     (count(*) FILTER (WHERE state = 'waiting_for_retry'))::int AS retry_waiting,
     coalesce(array_agg(step_uuid ORDER BY step_uuid) FILTER (WHERE ready), '{}') AS ready,
@@ -56,7 +62,7 @@ const READINESS_SQL = `
 export async function computeReadiness(q: Queryable, taskUuids: readonly string[]): Promise<Map<string, TaskReadiness>> {
   const rows = await q.query<{
     task_uuid: string; total: number; done: number; in_process: number; errors: number; waiting: number;
-    retry_waiting: number; ready: string[]; next_retry_at: Date | null;
+    retry_waiting: number; tolerated_errors: number; ready: string[]; next_retry_at: Date | null;
   }>(READINESS_SQL, [taskUuids]);
   const out = new Map<string, TaskReadiness>();
   for (const r of rows) {
@@ -68,6 +74,7 @@ export async function computeReadiness(q: Queryable, taskUuids: readonly string[
       errors: r.errors,
       waiting: r.waiting,
       retryWaiting: r.retry_waiting,
+      toleratedErrors: r.tolerated_errors,
       ready: r.ready,
       nextRetryAt: r.next_retry_at,
     });
@@ -81,6 +88,6 @@ export function executionStatus(r: TaskReadiness | undefined): ExecutionStatus {
   if (r.errors > 0) return 'blocked_by_failures';
   if (r.ready.length > 0) return 'has_ready_steps';
   if (r.inProcess > 0) return 'processing';
-  if (r.done === r.total) return 'all_complete';
+  if (r.done + r.toleratedErrors === r.total) return 'all_complete';
   return 'waiting_for_dependencies';
 }

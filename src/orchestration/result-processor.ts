@@ -28,6 +28,9 @@ interface LoadedStep {
   named_task_id: number;
 }
 
+/** A hook run for each step that just became `error` (permanently) inside the result transaction (fail_fast batches). */
+export type FailureHook = CompletionHook;
+
 /** What one batch of result processing did. */
 export interface ResultBatchOutcome extends AdvanceOutcome {
   processed: number;
@@ -66,6 +69,7 @@ export async function processResultBatch(
   config: TaskerConfig,
   limit: number,
   hooks: readonly CompletionHook[] = [],
+  failureHooks: readonly FailureHook[] = [],
 ): Promise<ResultBatchOutcome> {
   return db.transaction(async (tx) => {
     const msgs = await tx.query<{ task_uuid: string; step_uuid: string }>(
@@ -90,6 +94,7 @@ export async function processResultBatch(
     );
     const ids: string[] = [], froms: string[] = [], tos: string[] = [], delays: Array<number | null> = [];
     const completedSteps: LoadedStep[] = [];
+    const failedSteps: LoadedStep[] = [];
     for (const step of steps) {
       if (step.state === 'enqueued_for_orchestration') {
         ids.push(step.step_uuid); froms.push(step.state); tos.push('complete'); delays.push(null);
@@ -105,6 +110,7 @@ export async function processResultBatch(
           outcome.retried++;
         } else {
           ids.push(step.step_uuid); froms.push(step.state); tos.push('error'); delays.push(null);
+          failedSteps.push(step);
           outcome.failed++;
         }
       }
@@ -115,6 +121,10 @@ export async function processResultBatch(
         const template = await store.byId(tx, step.named_task_id);
         for (const hook of hooks) await hook(tx, step, template);
       }
+    }
+    for (const step of failureHooks.length ? failedSteps : []) {
+      const template = await store.byId(tx, step.named_task_id);
+      for (const hook of failureHooks) await hook(tx, step, template);
     }
     const advanced = await advanceTasks(tx, taskUuids, { notify: config.common.queues.notify });
     return { ...outcome, ...advanced, processed: msgs.length };

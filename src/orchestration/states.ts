@@ -64,7 +64,8 @@ export const STEP_TRANSITIONS: Readonly<Record<StepState, readonly StepState[]>>
   enqueued_for_orchestration: ['complete', 'cancelled', 'resolved_manually'],
   enqueued_as_error_for_orchestration: ['waiting_for_retry', 'error', 'cancelled', 'complete', 'resolved_manually'],
   waiting_for_retry: ['pending', 'enqueued', 'cancelled', 'complete', 'resolved_manually'],
-  complete: ['resolved_manually'],
+  // complete → error: the orchestrator rejected the completed step's outcome (decision/batch hooks, §6.7/§6.8)
+  complete: ['resolved_manually', 'error'],
   error: ['pending', 'complete', 'resolved_manually'],
   cancelled: ['resolved_manually'],
   resolved_manually: [],

@@ -39,7 +39,7 @@ export function planTask(current: TaskState, r: TaskReadiness | undefined, enque
   if (!r || r.total === 0) target = 'complete';
   else if (r.errors > 0) target = r.inProcess > 0 ? 'steps_in_process' : 'error';
   else if (enqueuedNow || r.inProcess > 0) target = 'steps_in_process';
-  else if (r.done === r.total) target = 'complete';
+  else if (r.done + (r.toleratedErrors ?? 0) === r.total) target = 'complete';
   else if (r.retryWaiting > 0) target = 'waiting_for_retry';
   else target = 'waiting_for_dependencies';
 

@@ -63,7 +63,9 @@ const CLAIM_SQL = `
   SELECT c.msg_id::text AS msg_id, c.step_uuid, c.task_uuid, c.name, c.template_step_name, c.attempts, c.max_attempts,
     c.inputs, c.checkpoint, c.claim_token, c.lease_expires_at, t.named_task_id, t.namespace, t.correlation_id, t.context,
     (SELECT jsonb_object_agg(p.name, p.results) FROM anc a JOIN workflow_steps p ON p.step_uuid = a.ancestor
-      WHERE a.target = c.step_uuid AND p.state IN ('complete', 'resolved_manually')) AS dependency_results
+      WHERE a.target = c.step_uuid AND (p.state IN ('complete', 'resolved_manually')
+        -- a failed continue_on_failure batch worker: its convergence step sees the failure (§6.8)
+        OR (p.state = 'error' AND p.inputs->'batch_metadata'->>'failure_strategy' = 'continue_on_failure'))) AS dependency_results
   FROM claimed c JOIN tasks t ON t.task_uuid = c.task_uuid
   ORDER BY c.msg_id`;
 

@@ -11,6 +11,7 @@ import { executeHandler, handlerNotFoundResult } from './handler-executor.ts';
 import { claimSteps, type ClaimedStep } from './step-claimer.ts';
 import { completeSteps, extendLeases, releaseLeases, saveCheckpoint } from './step-completer.ts';
 import { CompletionBatcher } from './completion-batcher.ts';
+import { CANCEL_CHANNEL } from '../orchestration/task-cancel.ts';
 
 /** How the loop waits for work: woken by NOTIFY / in-process signals, or by its poll timer. */
 export interface WorkSignal {
@@ -64,6 +65,7 @@ export class Worker {
   #heartbeat: ReturnType<typeof setInterval> | null = null;
   #slotFreed: (() => void) | null = null;
   #leaseSeconds: number;
+  #unlisten: Promise<(() => Promise<void>) | null> | null = null;
 
   constructor(options: WorkerOptions) {
     this.#o = options;
@@ -76,7 +78,32 @@ export class Worker {
     if (this.#loop) return;
     const every = Math.max(200, Math.min(this.#o.config.worker.heartbeat_interval_ms, (this.#leaseSeconds * 1000) / 3));
     this.#heartbeat = setInterval(() => void this.#extendLeases(), every);
+    // cancellations from any process abort our handlers at once; the heartbeat is the fallback without LISTEN
+    if (this.#o.db.supportsListen) {
+      this.#unlisten = this.#o.db.listen(CANCEL_CHANNEL, (payload) => {
+        try {
+          this.abortSteps(JSON.parse(payload) as string[]);
+        } catch {
+          this.#o.logger.warn('ignoring a malformed cancellation notice', { payload });
+        }
+      }).catch((err) => {
+        this.#o.logger.warn('cannot LISTEN for cancellations; relying on the lease heartbeat', { error: (err as Error).message });
+        return null;
+      });
+    }
     this.#loop = this.#run();
+  }
+
+  /** Aborts the handlers of these steps if they run here (cancelled or finished manually); returns how many. */
+  abortSteps(stepUuids: readonly string[]): number {
+    let n = 0;
+    for (const id of stepUuids) {
+      const r = this.#running.get(id);
+      if (!r || r.controller.signal.aborted) continue;
+      r.controller.abort(Object.assign(new Error('the step was cancelled'), { name: 'CancelledError' }));
+      n++;
+    }
+    return n;
   }
 
   async #run(): Promise<void> {
@@ -183,6 +210,8 @@ export class Worker {
       });
     }
     if (this.#stopping && controller.signal.aborted && (controller.signal.reason as { name?: string })?.name === 'ShutdownError') return;
+    // a cancelled step is no longer ours: there is nothing to record (the completion fence would refuse it anyway)
+    if (controller.signal.aborted && (controller.signal.reason as { name?: string })?.name === 'CancelledError') return;
     const ms = performance.now() - started;
     this.stats.durations.push({ namespace: step.namespace, ms, success: result.success });
     if (this.stats.durations.length > 10_000) this.stats.durations.splice(0, 5_000);
@@ -254,6 +283,8 @@ export class Worker {
       this.#o.logger.warn(`released ${released} lease(s) of handlers that did not finish in time`);
     }
     if (this.#heartbeat) clearInterval(this.#heartbeat);
+    const unlisten = await this.#unlisten;
+    await unlisten?.().catch(() => {});
     await this.#batcher.idle();
   }
 
