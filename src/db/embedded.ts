@@ -81,6 +81,7 @@ export interface EmbeddedOptions {
  */
 export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
   const { runtime, schema } = options;
+  quoteIdentifier(schema, 'schema');
   if (options.path === 'memory') {
     const pg = await PGlite.create();
     return openPglite(pg, schema, 'embedded (in-memory)', () => pg.close());

@@ -3,6 +3,7 @@ import { TaskerError } from '../errors.ts';
 import { redactUrl } from '../config/redact.ts';
 import type { Db, Queryable } from './types.ts';
 import { prepareParams } from './params.ts';
+import { quoteIdentifier } from './identifiers.ts';
 
 /** Options for {@link openPostgres}. */
 export interface PostgresOptions {
@@ -32,6 +33,7 @@ function jsonText(value: unknown): string {
 
 /** Connects to a PostgreSQL server with postgres.js and checks that it answers. */
 export async function openPostgres(options: PostgresOptions): Promise<Db> {
+  quoteIdentifier(options.schema, 'schema'); // validated before it reaches the search_path
   const prepare = options.prepare ?? true;
   const sql = postgres(options.url, {
     max: options.poolMax,

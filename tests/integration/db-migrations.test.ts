@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { openPostgres } from '../../src/db/postgres.ts';
+import { openEmbedded } from '../../src/db/embedded.ts';
+import { migrate, migrationStatus, assertCompatible } from '../../src/db/migrate.ts';
+import { migrations } from '../../src/db/migrations.generated.ts';
+import { renderMigrationsModule } from '../../scripts/build-sql-module.ts';
+import { getRuntime } from '../../src/runtime/index.ts';
+import type { Db } from '../../src/db/types.ts';
+import { TaskerError } from '../../src/errors.ts';
+
+let tdb: TestDatabase;
+const open: Db[] = [];
+const connect = async (schema: string) => {
+  const db = await openPostgres({ url: tdb.url, schema, poolMax: 4, statementTimeoutMs: 0, connectTimeoutSeconds: 5 });
+  open.push(db);
+  return db;
+};
+
+beforeAll(async () => {
+  tdb = await createTestDatabase('tasker_migrations');
+});
+afterAll(async () => {
+  for (const db of open) await db.close();
+  await tdb.drop();
+});
+
+describe('migrations on PostgreSQL', () => {
+  it('keeps the generated module in step with the .sql files', () => {
+    expect(renderMigrationsModule()).toContain(migrations[migrations.length - 1].checksum);
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+  });
+
+  it('applies everything once even when four processes migrate at the same moment', async () => {
+    const dbs = await Promise.all([1, 2, 3, 4].map(() => connect('race')));
+    const results = await Promise.all(dbs.map((db) => migrate(db)));
+    const applied = results.flat();
+    expect(applied.sort()).toEqual(migrations.map((m) => m.version));
+    const status = await migrationStatus(dbs[0]);
+    expect(status.current).toBe(migrations.length);
+    expect(status.pending).toEqual([]);
+    const tables = await dbs[0].query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'race'`);
+    expect(tables[0].n).toBeGreaterThanOrEqual(12);
+  });
+
+  it('reports pending migrations before they run', async () => {
+    const db = await connect('fresh_status');
+    const status = await migrationStatus(db);
+    expect(status.current).toBe(0);
+    expect(status.pending.map((p) => p.version)).toEqual(migrations.map((m) => m.version));
+  });
+
+  it('refuses a database migrated by a newer tasker', async () => {
+    const db = await connect('from_future');
+    await migrate(db);
+    await db.query(`INSERT INTO from_future.tasker_migrations (version, name, checksum) VALUES ($1, 'from_the_future', 'x')`, [migrations.length + 1]);
+    for (const attempt of [() => migrate(db), () => assertCompatible(db)]) {
+      const err = await attempt().then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(TaskerError);
+      expect((err as TaskerError).code).toBe('MIGRATION_NEWER');
+      expect((err as TaskerError).message).toContain(`is at migration ${migrations.length + 1}, newer than this tasker knows (${migrations.length})`);
+    }
+  });
+
+  it('rejects an invalid schema name before building any SQL', async () => {
+    const err = await openPostgres({ url: tdb.url, schema: 'bad"; drop table x; --', poolMax: 1, statementTimeoutMs: 0, connectTimeoutSeconds: 5 })
+      .then(async (db) => {
+        open.push(db);
+        return migrate(db);
+      })
+      .then(() => null, (e: unknown) => e);
+    expect((err as TaskerError).code).toBe('IDENTIFIER_INVALID');
+  });
+});
+
+describe('migrations on the embedded database', () => {
+  it('migrates an in-memory PGlite and is idempotent', async () => {
+    const db = await openEmbedded({ runtime: await getRuntime(), path: 'memory', schema: 'tasker' });
+    try {
+      expect(await migrate(db)).toEqual(migrations.map((m) => m.version));
+      expect(await migrate(db)).toEqual([]);
+      const [{ u }] = await db.query<{ u: string }>(`SELECT uuid_v7()::text AS u`);
+      expect(u).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    } finally {
+      await db.close();
+    }
+  });
+});
