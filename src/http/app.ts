@@ -91,7 +91,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       response = await router.handle(ctx, request, url);
     } catch (err) {
       const httpError = toHttpError(err);
-      if (httpError.status >= 500 && httpError.code !== 'NOT_IMPLEMENTED') {
+      if (httpError.status >= 500) {
         logger.error('HTTP request failed', { method: request.method, path: url?.pathname, error: err instanceof Error ? err.message : String(err) });
       }
       response = errorResponse(httpError);

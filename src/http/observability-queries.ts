@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/types.ts';
-import { allMetrics, metrics, ORCHESTRATION_STEP_RESULTS, workerQueueName, type QueueMetrics } from '../queue/index.ts';
+import { allMetrics, metrics, ORCHESTRATION_STEP_RESULTS, validateQueueName, workerQueueName, type QueueMetrics } from '../queue/index.ts';
 
 /** Work counts per namespace for the `tasker_*_count` gauges. */
 export interface NamespaceCounts {
@@ -61,24 +61,28 @@ export async function pingDatabase(q: Queryable): Promise<number> {
   return Math.round((performance.now() - started) * 100) / 100;
 }
 
-function safeQueueName(namespace: string): string[] {
+function validOrNone(make: string | (() => string)): string[] {
   try {
-    return [workerQueueName(namespace)];
+    return [typeof make === 'string' ? validateQueueName(make) : make()];
   } catch {
     return [];
   }
 }
 
 /**
- * Depth and ages of every queue tasker uses: those in the queues table plus the result queue and the
- * worker queue of every registered namespace (messages can be written without a queues row), so the
- * gauges report zero instead of vanishing.
+ * Depth and ages of every queue tasker uses: those in the queues table, the result queue, the worker queue
+ * of every registered namespace and any queue holding messages (the engine writes messages without a
+ * queues row), so idle queues report zero instead of vanishing.
  */
 export async function queueDepths(q: Queryable): Promise<QueueMetrics[]> {
   const listed = await allMetrics(q);
   const known = new Set(listed.map((m) => m.queueName));
-  const namespaces = await q.query<{ name: string }>(`SELECT name FROM task_namespaces ORDER BY name`);
-  const expected = [ORCHESTRATION_STEP_RESULTS, ...namespaces.flatMap((n) => safeQueueName(n.name))].filter((name) => !known.has(name));
+  const [namespaces, present] = await Promise.all([
+    q.query<{ name: string }>(`SELECT name FROM task_namespaces`),
+    q.query<{ queue_name: string }>(`SELECT DISTINCT queue_name FROM queue_messages`),
+  ]);
+  const names = [ORCHESTRATION_STEP_RESULTS, ...namespaces.flatMap((n) => validOrNone(() => workerQueueName(n.name))), ...present.flatMap((p) => validOrNone(p.queue_name))];
+  const expected = [...new Set(names)].filter((name) => !known.has(name));
   const extra = await Promise.all(expected.map((name) => metrics(q, name)));
   return [...listed, ...extra].sort((a, b) => a.queueName.localeCompare(b.queueName));
 }

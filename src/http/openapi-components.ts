@@ -1,6 +1,6 @@
 import { ExecutionStatus } from '../orchestration/readiness.ts';
 import { TaskState } from '../orchestration/states.ts';
-import { STEP_STATES } from './schemas.ts';
+import { DLQ_STATUSES, STEP_STATES } from './schemas.ts';
 
 const str = { type: 'string' };
 const nullableStr = { type: ['string', 'null'] };
@@ -23,7 +23,7 @@ export const schemas: Record<string, unknown> = {
         properties: {
           code: {
             type: 'string',
-            enum: ['BAD_REQUEST', 'NOT_FOUND', 'CONFLICT', 'UNAUTHORIZED', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'METHOD_NOT_ALLOWED', 'NOT_IMPLEMENTED', 'INTERNAL', 'SERVICE_UNAVAILABLE'],
+            enum: ['BAD_REQUEST', 'NOT_FOUND', 'CONFLICT', 'UNAUTHORIZED', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'METHOD_NOT_ALLOWED', 'INTERNAL', 'SERVICE_UNAVAILABLE'],
           },
           message: str,
           details: { type: 'object', description: 'violations (400), existing_task_uuid (409), tasker_code, hint', additionalProperties: true },
@@ -58,7 +58,7 @@ export const schemas: Record<string, unknown> = {
       action: { type: 'string', enum: ['reset_for_retry', 'resolve_manually', 'complete_manually'] },
       reason: nullableStr,
       actor: nullableStr,
-      result: { description: 'required for complete_manually: the result dependents will read' },
+      result: { type: 'object', description: 'required for complete_manually: the result object dependent steps will read' },
     },
   },
   Step: {
@@ -83,6 +83,15 @@ export const schemas: Record<string, unknown> = {
       steps: { type: 'array', items: ref('Step'), description: 'only on GET /v1/tasks/{task_uuid}' },
     },
   },
+  CancelledTask: {
+    allOf: [
+      ref('Task'),
+      { type: 'object', properties: { cancelled_steps: { type: 'array', items: uuid }, aborted_steps: { type: 'array', items: uuid, description: 'running steps whose handler was told to abort' } } },
+    ],
+  },
+  StepAfterAction: {
+    allOf: [ref('Step'), { type: 'object', properties: { from_state: { type: 'string', enum: STEP_STATES }, task_state: { type: 'string', enum: Object.values(TaskState) } } }],
+  },
   TaskList: { type: 'object', required: ['tasks', 'pagination'], properties: { tasks: { type: 'array', items: ref('Task') }, pagination } },
   StepList: { type: 'object', required: ['steps'], properties: { steps: { type: 'array', items: ref('Step') } } },
   StepAudit: {
@@ -95,5 +104,13 @@ export const schemas: Record<string, unknown> = {
   TemplateSummary: { type: 'object', properties: { namespace: str, name: str, version: str, description: nullableStr, steps: int } },
   TemplateList: { type: 'object', properties: { templates: { type: 'array', items: ref('TemplateSummary') } } },
   Template: { type: 'object', description: 'the normalized task template (steps, input_schema, retry settings, …)', additionalProperties: true },
-  DlqList: { type: 'object', required: ['entries', 'pagination'], properties: { entries: { type: 'array', items: { type: 'object', additionalProperties: true } }, pagination } },
+  DlqEntry: {
+    type: 'object',
+    properties: {
+      dlq_id: uuid, task_uuid: uuid, namespace: str, name: str, version: str, task_state: { type: 'string', enum: Object.values(TaskState) },
+      reason: str, original_state: str, resolution_status: { type: 'string', enum: DLQ_STATUSES }, resolution_notes: nullableStr,
+      resolved_by: nullableStr, resolved_at: nullableDate, created_at: dateTime,
+    },
+  },
+  DlqList: { type: 'object', required: ['entries', 'pagination'], properties: { entries: { type: 'array', items: ref('DlqEntry') }, pagination } },
 };

@@ -1,4 +1,6 @@
+import { TaskState } from '../orchestration/states.ts';
 import { schemas } from './openapi-components.ts';
+import { DLQ_STATUSES } from './schemas.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const body = (schema: string, description: string) => ({ description, content: { 'application/json': { schema: ref(schema) } } });
@@ -51,7 +53,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
             ...paging,
             query('namespace', 'only this namespace', { type: 'string' }),
             query('name', 'only this template name', { type: 'string' }),
-            query('state', 'only this task state', { type: 'string' }),
+            query('state', 'only this task state', { type: 'string', enum: Object.values(TaskState) }),
           ],
           responses: { '200': body('TaskList', 'a page of tasks'), '400': error('invalid query'), ...common },
         },
@@ -63,7 +65,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           operationId: 'cancelTask',
           summary: 'Cancel a task and its unfinished steps',
           parameters: [query('reason', 'why (audited)', { type: 'string' }), query('actor', 'who (audited)', { type: 'string' })],
-          responses: { '200': body('Task', 'the cancelled task'), ...notFound, '409': error('the task is already finished'), ...common },
+          responses: { '200': body('CancelledTask', 'the cancelled task and the steps cancelled with it'), '400': error('invalid query'), ...notFound, '409': error('the task is already finished'), ...common },
         },
       },
       '/v1/tasks/{task_uuid}/workflow_steps': {
@@ -78,7 +80,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary: 'A manual step action: reset_for_retry, resolve_manually, complete_manually',
           requestBody: { required: true, content: { 'application/json': { schema: ref('StepAction') } } },
           responses: {
-            '200': body('Step', 'the step after the action'),
+            '200': body('StepAfterAction', 'the step after the action, its previous state and the task state'),
             '400': error('invalid action body'),
             ...notFound,
             '409': error('the step or task is in a state that does not allow this action'),
@@ -103,7 +105,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: {
           operationId: 'listDlq',
           summary: 'Dead letter queue entries (tasks that ran out of options)',
-          parameters: [...paging, query('status', 'resolution status, e.g. pending', { type: 'string' })],
+          parameters: [
+            ...paging,
+            query('status', 'resolution status (pending = open)', { type: 'string', enum: DLQ_STATUSES }),
+            query('task_uuid', 'only entries of this task', { type: 'string', format: 'uuid' }),
+          ],
           responses: { '200': body('DlqList', 'a page of DLQ entries'), '400': error('invalid query'), ...common },
         },
       },

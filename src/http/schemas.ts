@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { DlqResolutions } from '../orchestration/dlq.ts';
 import { StepState, TaskState } from '../orchestration/states.ts';
 
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -45,7 +46,7 @@ export const stepActionBody = v.variant(
         action: v.literal('complete_manually'),
         reason: optionalText(1024),
         actor,
-        result: v.custom<unknown>((value) => value !== undefined, 'complete_manually needs a result (any JSON value)'),
+        result: v.custom<Record<string, unknown>>(isObject, 'complete_manually needs a result: a JSON object that dependent steps will read'),
       },
       unknownKey,
     ),
@@ -73,11 +74,21 @@ export const listTasksQuery = v.strictObject(
   'unknown query parameter',
 );
 
+/** The DLQ statuses a listing can filter on: `pending` (open) and the resolutions. */
+export const DLQ_STATUSES = ['pending', ...DlqResolutions];
+
 /** Query of `GET /v1/dlq`. */
 export const listDlqQuery = v.strictObject(
-  { ...paging, status: v.optional(v.pipe(v.string(), v.nonEmpty('must not be empty'), v.maxLength(64))) },
+  {
+    ...paging,
+    status: v.optional(v.picklist(DLQ_STATUSES, `expected one of ${DLQ_STATUSES.join(', ')}`)),
+    task_uuid: v.optional(uuid),
+  },
   'unknown query parameter',
 );
+
+/** Query of `DELETE /v1/tasks/{task_uuid}`: who cancels and why (kept in the audit trail). */
+export const cancelTaskQuery = v.strictObject({ actor: optionalText(256), reason: optionalText(1024) }, 'unknown query parameter');
 
 /** The step states, for documentation. */
 export const STEP_STATES = Object.values(StepState);

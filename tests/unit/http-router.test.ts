@@ -128,7 +128,8 @@ describe('API key check', () => {
   });
 
   it('rejects a missing, wrong or differently sized key without echoing it', async () => {
-    for (const headers of [{}, { 'x-api-key': 's3cret-kez' }, { authorization: 'Bearer s' }, { authorization: 'Basic czNjcmV0LWtleQ==' }]) {
+    const cases: Array<Record<string, string>> = [{}, { 'x-api-key': 's3cret-kez' }, { authorization: 'Bearer s' }, { authorization: 'Basic czNjcmV0LWtleQ==' }];
+    for (const headers of cases) {
       const err = await caught(() => check(withHeaders(headers)));
       expect(err.status).toBe(401);
       expect(err.headers?.['www-authenticate']).toMatch(/^Bearer/);

@@ -3,7 +3,6 @@ import { readJsonBody, validate } from '../body.ts';
 import { json } from '../responses.ts';
 import type { Router } from '../router.ts';
 import { stepActionBody } from '../schemas.ts';
-import { stepActionOperation } from '../operations.ts';
 import { getTransitions, type StepView } from '../../orchestration/task-queries.ts';
 import { TaskerError } from '../../errors.ts';
 
@@ -36,13 +35,14 @@ export function addStepRoutes(router: Router<HttpContext>): void {
   router.add('PATCH', '/v1/tasks/:task_uuid/workflow_steps/:step', async (ctx, { params, request }) => {
     const body = validate(stepActionBody, await readJsonBody(request, ctx.config.web.max_body_bytes), 'step action');
     const step = await findStep(ctx, params.task_uuid, params.step);
-    await stepActionOperation(ctx.tasker.db, params.task_uuid, step.step_uuid, {
+    const done = await ctx.tasker.stepAction(params.task_uuid, step.step_uuid, {
       action: body.action,
       actor: body.actor ?? 'http-api',
       reason: body.reason ?? `${body.action} through the HTTP API`,
       result: 'result' in body ? body.result : undefined,
     });
-    return json(await findStep(ctx, params.task_uuid, step.step_uuid));
+    const after = await findStep(ctx, params.task_uuid, step.step_uuid);
+    return json({ ...after, from_state: done.from_state, task_state: done.task_state });
   });
 
   router.add('GET', '/v1/tasks/:task_uuid/workflow_steps/:step/audit', async (ctx, { params }) => {

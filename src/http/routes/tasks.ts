@@ -2,8 +2,7 @@ import type { HttpContext } from '../context.ts';
 import { readJsonBody, validate } from '../body.ts';
 import { json } from '../responses.ts';
 import type { Router } from '../router.ts';
-import { createTaskBody, listTasksQuery, queryObject } from '../schemas.ts';
-import { cancelTaskOperation } from '../operations.ts';
+import { cancelTaskQuery, createTaskBody, listTasksQuery, queryObject } from '../schemas.ts';
 
 /** `/v1/tasks`: create, list, get, cancel. */
 export function addTaskRoutes(router: Router<HttpContext>): void {
@@ -26,10 +25,9 @@ export function addTaskRoutes(router: Router<HttpContext>): void {
   });
 
   router.add('DELETE', '/v1/tasks/:task_uuid', async (ctx, { params, url }) => {
-    await ctx.tasker.getTask(params.task_uuid);
-    const reason = url.searchParams.get('reason') ?? 'cancelled through the HTTP API';
-    const actor = url.searchParams.get('actor') ?? 'http-api';
-    await cancelTaskOperation(ctx.tasker.db, params.task_uuid, { actor, reason });
-    return json(await ctx.tasker.getTask(params.task_uuid));
+    const query = validate(cancelTaskQuery, queryObject(url), 'query');
+    const result = await ctx.tasker.cancelTask(params.task_uuid, { actor: query.actor ?? 'http-api', reason: query.reason ?? 'cancelled through the HTTP API' });
+    const task = await ctx.tasker.getTask(params.task_uuid);
+    return json({ ...task, cancelled_steps: result.cancelled_steps, aborted_steps: result.aborted_steps });
   });
 }
