@@ -32,7 +32,9 @@ export interface TaskReadiness {
 // candidate steps; batch tasks with many finished steps pay nothing for them.
 // A batch worker whose inputs say continue_on_failure and that ended in error is "tolerated" (§6.8): it
 // satisfies its dependents (the convergence step runs and sees the failure) and does not block the task.
-const TOLERATED = (alias: string) => `(${alias}.state = 'error' AND ${alias}.inputs->'batch_metadata'->>'failure_strategy' = 'continue_on_failure')`;
+// (coalesce: steps without inputs must give false, not NULL, or NOT would drop them from the counts)
+const TOLERATED = (alias: string) =>
+  `(${alias}.state = 'error' AND coalesce(${alias}.inputs->'batch_metadata'->>'failure_strategy' = 'continue_on_failure', false))`;
 const READINESS_SQL = `
   WITH s AS (
     SELECT ws.task_uuid, ws.step_uuid, ws.state, ws.next_attempt_at, ${TOLERATED('ws')} AS tolerated,
