@@ -18,3 +18,4 @@ export { discoverHandlers } from './worker/discovery.ts';
 export { TaskerError, isTaskerError, ErrorCode } from './errors.ts';
 export { createLogger, silentLogger as silentTaskerLogger, type Logger } from './logging.ts';
 export { getRuntime, type Runtime } from './runtime/index.ts';
+export { createHttpApp, startHttpServer, type HttpApp, type HttpAppOptions } from './http/index.ts';
