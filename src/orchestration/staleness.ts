@@ -59,8 +59,10 @@ export async function sweepStaleTasks(db: Db, config: TaskerConfig, options: { l
     ]);
     const moved: StaleTask[] = [];
     for (const t of stale) {
-      const path = transitionPath(t.state, 'error');
-      if (path.length === 0) continue;
+      // the same road as a task failed by its steps: … → blocked_by_failures → error
+      const toBlocked = transitionPath(t.state, 'blocked_by_failures');
+      if (toBlocked.length === 0) continue;
+      const path = [...toBlocked, 'error' as const];
       const reason = `staleness_timeout: no activity for more than ${t.threshold} s in state ${t.state}`;
       const meta = JSON.stringify({ reason: 'staleness', original_state: t.state, threshold_seconds: t.threshold });
       const froms = [t.state, ...path.slice(0, -1)];
