@@ -1,15 +1,14 @@
 import { defineCommand } from 'citty';
-import { commonArgs, readJsonArg, setup, withDb } from './shared.ts';
-import { cancelTask } from '../orchestration/task-cancel.ts';
-import { applyStepAction, type StepAction } from '../orchestration/step-actions.ts';
-import { defaultCompletionHooks } from '../orchestration/dynamic-hooks.ts';
-import { getTask, getTaskSteps } from '../orchestration/task-queries.ts';
+import { commonArgs, readJsonArg, setup } from './shared.ts';
+import type { StepAction } from '../orchestration/step-actions.ts';
+import { remoteArgs, withTaskBackend } from './task-backend.ts';
 import { renderTaskMermaid } from '../orchestration/visualize.ts';
 import { TaskerError } from '../errors.ts';
 
 const actorArgs = {
   reason: { type: 'string', description: 'why (stored in the audit trail)' },
   actor: { type: 'string', description: 'who (default: the OS user)' },
+  ...remoteArgs,
 } as const;
 
 function actorOf(args: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): string {
@@ -22,11 +21,13 @@ export const cancel = defineCommand({
   args: { ...commonArgs, ...actorArgs, uuid: { type: 'positional', required: true, description: 'task uuid' }, format: { type: 'string', description: 'text|json', default: 'text' } },
   async run({ args }) {
     const ctx = await setup(args);
-    const result = await withDb(ctx, (db) => cancelTask(db, String(args.uuid), { actor: actorOf(args, ctx.runtime.env), reason: (args.reason as string | undefined) ?? null }));
+    const result = await withTaskBackend(ctx, args, (backend) =>
+      backend.cancel(String(args.uuid), { actor: actorOf(args, ctx.runtime.env), reason: (args.reason as string | undefined) ?? null }),
+    );
     ctx.runtime.writeStdout(
       args.format === 'json'
         ? JSON.stringify(result, null, 2) + '\n'
-        : `cancelled task ${result.task_uuid} (was ${result.previous_state}); ${result.cancelled_steps.length} step(s) cancelled, ${result.aborted_steps.length} running handler(s) told to abort\n`,
+        : `cancelled task ${result.task_uuid}${result.previous_state ? ` (was ${result.previous_state})` : ''}; ${result.cancelled_steps.length} step(s) cancelled, ${result.aborted_steps.length} running handler(s) told to abort\n`,
     );
     return 0;
   },
@@ -49,15 +50,15 @@ function stepCommand(action: StepAction, name: string, description: string) {
       if (action === 'complete_manually' && (result === null || typeof result !== 'object' || Array.isArray(result))) {
         throw new TaskerError('USAGE', '--result must be a JSON object', { hint: `e.g. --result '{"approved": true}'` });
       }
-      const out = await withDb(ctx, (db) =>
-        applyStepAction(db, String(args.uuid), String(args.step), {
+      const out = await withTaskBackend(ctx, args, (backend) =>
+        backend.stepAction(String(args.uuid), String(args.step), {
           action,
           actor: actorOf(args, ctx.runtime.env),
           reason: (args.reason as string | undefined) ?? null,
           result: result as Record<string, unknown> | null,
-        }, { notify: ctx.config.common.queues.notify, hooks: defaultCompletionHooks(ctx.config.orchestration) }),
+        }),
       );
-      const { outcome: _outcome, ...shown } = out;
+      const { outcome: _outcome, ...shown } = out as typeof out & { outcome?: unknown };
       ctx.runtime.writeStdout(
         args.format === 'json'
           ? JSON.stringify(shown, null, 2) + '\n'
@@ -78,13 +79,10 @@ export const completeStep = stepCommand('complete_manually', 'complete-step', `C
 /** `tasker task visualize <uuid>`. */
 export const visualize = defineCommand({
   meta: { name: 'visualize', description: 'Draw a task DAG with each step\'s state as Mermaid (or JSON) — example: tasker task visualize 0192f2a4-… > task.mmd' },
-  args: { ...commonArgs, uuid: { type: 'positional', required: true, description: 'task uuid' }, format: { type: 'string', description: 'mermaid|json', default: 'mermaid' } },
+  args: { ...commonArgs, ...remoteArgs, uuid: { type: 'positional', required: true, description: 'task uuid' }, format: { type: 'string', description: 'mermaid|json', default: 'mermaid' } },
   async run({ args }) {
     const ctx = await setup(args);
-    const steps = await withDb(ctx, async (db) => {
-      await getTask(db, String(args.uuid));
-      return getTaskSteps(db, String(args.uuid));
-    });
+    const steps = await withTaskBackend(ctx, args, (backend) => backend.steps(String(args.uuid)));
     const out = args.format === 'json' ? JSON.stringify(renderTaskMermaid(steps, { format: 'json' }), null, 2) : renderTaskMermaid(steps);
     ctx.runtime.writeStdout(out.replace(/\n?$/, '\n'));
     return 0;

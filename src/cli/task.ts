@@ -1,9 +1,7 @@
 import { defineCommand } from 'citty';
-import { commonArgs, formatTable, readJsonArg, setup, withDb } from './shared.ts';
+import { commonArgs, formatTable, readJsonArg, setup } from './shared.ts';
 import { TaskerError } from '../errors.ts';
-import { TemplateStore } from '../orchestration/template-store.ts';
-import { createTask } from '../orchestration/task-creator.ts';
-import { getTask, getTaskSteps, listTasks } from '../orchestration/task-queries.ts';
+import { remoteArgs, withTaskBackend } from './task-backend.ts';
 
 /** Parses `namespace/name[@version]`. */
 export function parseTemplateRef(ref: string): { namespace: string; name: string; version?: string } {
@@ -20,7 +18,7 @@ function print(runtime: { writeStdout(t: string): void }, value: unknown, format
   runtime.writeStdout(format === 'json' ? JSON.stringify(value, null, 2) + '\n' : String(value));
 }
 
-const formatArg = { format: { type: 'string', description: 'text|json', default: 'text' } } as const;
+const formatArg = { format: { type: 'string', description: 'text|json', default: 'text' }, ...remoteArgs } as const;
 
 const create = defineCommand({
   meta: { name: 'create', description: 'Create a task — example: tasker task create linear_workflow/linear_workflow --input \'{"even_number": 6}\'' },
@@ -39,18 +37,17 @@ const create = defineCommand({
     const ref = parseTemplateRef(String(args.template));
     const context = await readJsonArg(ctx.runtime, args.input, 'input');
     const priority = args.priority === undefined ? undefined : Number(args.priority);
-    const task = await withDb(ctx, async (db) => {
-      const { task } = await createTask(db, new TemplateStore(), {
+    const task = await withTaskBackend(ctx, args, (backend) =>
+      backend.create({
         ...ref,
         context: context as Record<string, unknown>,
         idempotency_key: args['idempotency-key'] as string | undefined,
         initiator: (args.initiator as string | undefined) ?? 'tasker-cli',
         reason: args.reason as string | undefined,
         priority,
-      }, { notify: ctx.config.common.queues.notify });
-      return task;
-    });
-    print(ctx.runtime, args.format === 'json' ? task : `created task ${task.task_uuid} (${task.namespace}/${task.name}@${task.version}, ${task.step_count} initial steps)\n`, args.format);
+      }),
+    );
+    print(ctx.runtime, args.format === 'json' ? task : `created task ${task.task_uuid} (${task.namespace}/${task.name}@${task.version})\n`, args.format);
     return 0;
   },
 });
@@ -60,7 +57,7 @@ const get = defineCommand({
   args: { ...commonArgs, ...formatArg, uuid: { type: 'positional', required: true, description: 'task uuid' } },
   async run({ args }) {
     const ctx = await setup(args);
-    const task = await withDb(ctx, (db) => getTask(db, String(args.uuid), { steps: true }));
+    const task = await withTaskBackend(ctx, args, (backend) => backend.get(String(args.uuid)));
     if (args.format === 'json') return print(ctx.runtime, task, 'json'), 0;
     const lines = [
       `task ${task.task_uuid}  ${task.namespace}/${task.name}@${task.version}`,
@@ -89,10 +86,7 @@ const steps = defineCommand({
   args: { ...commonArgs, ...formatArg, uuid: { type: 'positional', required: true, description: 'task uuid' } },
   async run({ args }) {
     const ctx = await setup(args);
-    const rows = await withDb(ctx, async (db) => {
-      await getTask(db, String(args.uuid));
-      return getTaskSteps(db, String(args.uuid));
-    });
+    const rows = await withTaskBackend(ctx, args, (backend) => backend.steps(String(args.uuid)));
     print(ctx.runtime, args.format === 'json' ? rows : stepTable(rows), args.format);
     return 0;
   },
@@ -110,8 +104,8 @@ const list = defineCommand({
   },
   async run({ args }) {
     const ctx = await setup(args);
-    const result = await withDb(ctx, (db) =>
-      listTasks(db, { state: args.status as string | undefined, namespace: args.namespace as string | undefined, limit: Number(args.limit), offset: Number(args.offset) }),
+    const result = await withTaskBackend(ctx, args, (backend) =>
+      backend.list({ state: args.status as string | undefined, namespace: args.namespace as string | undefined, limit: Number(args.limit), offset: Number(args.offset) }),
     );
     if (args.format === 'json') return print(ctx.runtime, result, 'json'), 0;
     ctx.runtime.writeStdout(

@@ -6,7 +6,7 @@ import { createTestDatabase, waitFor, type TestDatabase } from '../helpers/db.ts
 import { runCli, startTaskerRun } from '../helpers/cli.ts';
 
 let pg: TestDatabase;
-let service: { child: ChildProcess; output: () => string } | null = null;
+let service: { child: ChildProcess; output: () => string; ready: { http: string | null } } | null = null;
 let env: Record<string, string>;
 
 const cli = (args: string[]) => runCli('node', args, env);
@@ -19,7 +19,7 @@ const json = async (args: string[]) => {
 beforeAll(async () => {
   pg = await createTestDatabase('tasker_cli_ops');
   env = { DATABASE_URL: pg.url, TASKER_TEMPLATE_PATH: 'examples/templates', TASKER_HANDLER_PATH: 'examples/handlers' };
-  service = await startTaskerRun('node', ['--no-web', '--status-interval', '0'], { ...env, TASKER_NAMESPACE: 'linear_workflow,tree_workflow' });
+  service = await startTaskerRun('node', ['--bind', '127.0.0.1:0', '--status-interval', '0'], { ...env, TASKER_NAMESPACE: 'linear_workflow,tree_workflow' });
 });
 
 afterAll(async () => {
@@ -90,6 +90,29 @@ describe('tasker task commands against a running service', () => {
     expect(template.stdout).toMatch(/diamond_start.*-->.*diamond_branch_b/s);
     const registered = await json(['template', 'list']);
     expect(registered.map((t: { name: string }) => t.name)).toContain('linear_workflow');
+  });
+
+  it('does the same over the HTTP API of the running service with --url', async () => {
+    const url = service!.ready.http!;
+    const remote = (args: string[]) => runCli('node', [...args, '--url', url, '--format', 'json'], {});
+    const created = await remote(['task', 'create', 'tree_workflow/tree_workflow', '--input', '{"even_number": 12}']);
+    expect(created.code, created.stderr).toBe(0);
+    const uuid = JSON.parse(created.stdout).task_uuid;
+    const task = await waitFor(async () => {
+      const t = JSON.parse((await remote(['task', 'get', uuid])).stdout);
+      return t.state === 'complete' ? t : null;
+    }, { timeoutMs: 30_000, intervalMs: 100, what: 'the remote task to complete' });
+    expect(task.step_counts.total).toBe(8);
+    const steps = JSON.parse((await remote(['task', 'steps', uuid])).stdout);
+    expect(steps).toHaveLength(8);
+    const listed = JSON.parse((await remote(['task', 'list', '--namespace', 'tree_workflow'])).stdout);
+    expect(listed.tasks.map((t: { task_uuid: string }) => t.task_uuid)).toContain(uuid);
+    const terminal = await runCli('node', ['task', 'cancel', uuid, '--url', url], {});
+    expect(terminal.code).toBe(1);
+    expect(terminal.stderr).toContain('[TASK_TERMINAL]');
+    const dup = await runCli('node', ['task', 'create', 'tree_workflow/tree_workflow', '--input', '{"even_number": 12}', '--url', url], {});
+    expect(dup.stderr).toContain(`[TASK_DUPLICATE]`);
+    expect(dup.stderr).toContain(uuid);
   });
 
   it('lists an empty dead-letter queue', async () => {
