@@ -312,6 +312,12 @@ if (want('profile')) {
     statements: prof.statements.map((s) => ({ sql: s.sql.slice(0, 90), calls: s.calls, per_step: round(s.calls / n, 3), total_ms: s.ms, rows: s.rows })),
   };
   log('profile', JSON.stringify({ ...R.profile, statements: undefined, tables: undefined }));
+
+  log('profile: statements per sequential 1-step task and 4-step chain');
+  const cdb = await freshDb('tasker_chainprof');
+  const cp = await tasker('chain-profile', { url: cdb.url, runs: quick ? 30 : 100 });
+  await dropDb(cdb);
+  R.profile.sequential = cp.result;
 }
 
 R.duration_s = round((Date.now() - t0) / 1000, 0);
@@ -387,6 +393,9 @@ function renderMarkdown(r) {
     for (const s of p.statements.filter((x) => x.calls >= 3)) L.push(`| \`${s.sql.replace(/\|/g, '\\|')}\` | ${s.calls} | ${s.per_step} | ${s.total_ms} | ${s.rows} |`);
     L.push('');
     L.push(`Active wait events (samples): ${Object.entries(p.lock_waits.active_wait_events).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.\n`);
+    for (const [name, x] of Object.entries(p.sequential ?? {})) {
+      L.push(`Sequential \`${name}\` (createTask → finished, ${x.runs} runs): **${x.round_trips_per_run} round trips per task** (${x.statements_per_run} statements, ${x.transactions_per_run} transactions): ${x.statements.map((s) => `\`${s.sql.slice(0, 48)}…\` ×${s.per_run} (${s.ms_per_call} ms)`).join(', ')}.\n`);
+    }
     L.push(`Table churn during the drain: ${Object.entries(p.tables).filter(([, v]) => v.n_tup_ins + v.n_tup_upd + v.n_tup_del > 0).map(([t, v]) => `${t} ins ${v.n_tup_ins} upd ${v.n_tup_upd} (hot ${v.n_tup_hot_upd}) del ${v.n_tup_del}`).join('; ')}.\n`);
   }
   return L.join('\n') + '\n';

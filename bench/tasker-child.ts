@@ -269,6 +269,30 @@ async function csv(): Promise<void> {
   result({ status, detail, e2e: times.length ? summary(times) : null });
 }
 
+/** Statements and round trips of sequential workflows (createTask included), per workflow run. */
+async function chainProfile(): Promise<void> {
+  const t = await makeTasker({ orchestrator: true, worker: true }, { profile: true });
+  const waitFinished = finishTracker(t);
+  const out: Record<string, unknown> = {};
+  for (const name of ['bench_single', 'bench_chain']) {
+    for (let i = 0; i < 5; i++) await waitFinished((await t.createTask({ namespace: 'bench', name, context: {} })).task_uuid);
+    statements.clear();
+    transactions = 0;
+    const runs = opts.runs ?? 50;
+    for (let i = 0; i < runs; i++) await waitFinished((await t.createTask({ namespace: 'bench', name, context: {} })).task_uuid);
+    const calls = [...statements.values()].reduce((a, x) => a + x.calls, 0);
+    out[name] = {
+      runs,
+      statements_per_run: Math.round((calls / runs) * 100) / 100,
+      round_trips_per_run: Math.round(((calls + 2 * transactions) / runs) * 100) / 100,
+      transactions_per_run: Math.round((transactions / runs) * 100) / 100,
+      statements: [...statements.entries()].map(([sql, x]) => ({ sql: sql.slice(0, 90), per_run: Math.round((x.calls / runs) * 100) / 100, ms_per_call: Math.round((x.ms / x.calls) * 100) / 100 })).sort((a, b) => b.per_run - a.per_run),
+    };
+  }
+  await t.stop();
+  result(out);
+}
+
 async function idle(): Promise<void> {
   const t = await makeTasker({ orchestrator: true, worker: true }, { profile: true });
   process.stdout.write('READY\n');
@@ -283,7 +307,7 @@ process.on('SIGUSR2', () => {
   result({ client_statements: calls, transactions, statements: [...statements.entries()].map(([sql, s]) => ({ sql, calls: s.calls })) });
 });
 
-const modes: Record<string, () => Promise<void>> = { create, drain, latency, csv, idle };
+const modes: Record<string, () => Promise<void>> = { create, drain, latency, csv, idle, 'chain-profile': chainProfile };
 if (!modes[mode]) {
   console.error(`unknown mode ${mode}`);
   process.exit(2);
