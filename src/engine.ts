@@ -21,6 +21,7 @@ import type { AdvanceOutcome } from './orchestration/task-advancer.ts';
 import type { CompletionHook } from './orchestration/result-processor.ts';
 import { isTerminalTaskState } from './orchestration/states.ts';
 import { Worker } from './worker/worker.ts';
+import { ThreadPool } from './worker/thread-pool.ts';
 import { uuidv7 } from './orchestration/uuid.ts';
 import { defaultCompletionHooks, defaultFailureHooks } from './orchestration/dynamic-hooks.ts';
 import { cancelTask, type CancelTaskOptions, type CancelTaskResult } from './orchestration/task-cancel.ts';
@@ -111,6 +112,7 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
   let ownsDb = !options.db;
   let orchestrator: Orchestrator | null = null;
   let worker: Worker | null = null;
+  let threadPool: ThreadPool | null = null;
   let templates: TaskTemplate[] = [...(options.templates ?? [])];
   let handlers: DiscoveredHandler[] = [];
   let namespaces: string[] = [];
@@ -202,7 +204,12 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
           const waker = createWaker({ db, queues, pollIntervalMs: q.poll_interval_ms, maxPollIntervalMs: q.max_poll_interval_ms, useNotify: q.notify, bus, logger });
           await waker.start();
           wakers.push(waker);
+          if (config.worker.isolation === 'thread') {
+            threadPool = new ThreadPool(logger.child({ role: 'handler-thread' }));
+            await threadPool.start(runtime, config.worker.thread_pool_size, config.handlers.paths);
+          }
           worker = new Worker({
+            threadPool: threadPool ?? undefined,
             db, config, registry, templates: store, logger: logger.child({ role: 'worker' }), workerId, queues, signal: waker,
             onCompleted: () => bus.wake(ORCHESTRATION_STEP_RESULTS),
           });
@@ -214,6 +221,8 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
     async stop() {
       if (!started) return;
       await worker?.stop();
+      await threadPool?.stop();
+      threadPool = null;
       await orchestrator?.stop();
       for (const w of wakers.splice(0)) await w.stop();
       if (db && ownsDb) await db.close();

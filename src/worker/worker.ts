@@ -11,6 +11,7 @@ import { executeHandler, handlerNotFoundResult } from './handler-executor.ts';
 import { claimSteps, type ClaimedStep } from './step-claimer.ts';
 import { completeSteps, extendLeases, releaseLeases, saveCheckpoint } from './step-completer.ts';
 import { CompletionBatcher } from './completion-batcher.ts';
+import type { ThreadPool } from './thread-pool.ts';
 import { CANCEL_CHANNEL } from '../orchestration/task-cancel.ts';
 
 /** How the loop waits for work: woken by NOTIFY / in-process signals, or by its poll timer. */
@@ -44,6 +45,8 @@ export interface WorkerOptions {
   signal: WorkSignal;
   /** Called after completions were written (to wake a co-located orchestrator). */
   onCompleted?: () => void;
+  /** Run handlers in worker threads (`[worker] isolation = "thread"`); handlers the threads don't know run in-process. */
+  threadPool?: ThreadPool;
 }
 
 interface Running {
@@ -167,7 +170,7 @@ export class Worker {
       } else {
         for (;;) {
           const timer = setTimeout(() => controller.abort(new DOMException(`step exceeded its timeout of ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
-          const run = executeHandler(resolved, createStepContext({
+          const data = {
             taskUuid: step.task_uuid,
             stepUuid: step.step_uuid,
             correlationId: step.correlation_id,
@@ -181,9 +184,11 @@ export class Worker {
             retryCount: step.attempts - 1,
             maxRetries: step.max_attempts,
             checkpoint,
-            signal: controller.signal,
-            logger: log.child({ handler: callable }),
-          }));
+          };
+          const pool = this.#o.threadPool;
+          const run = pool && pool.has(callable)
+            ? pool.run({ callable, method: stepTemplate!.handler.method, resolver: stepTemplate!.handler.resolver }, data, controller.signal)
+            : executeHandler(resolved, createStepContext({ ...data, signal: controller.signal, logger: log.child({ handler: callable }) }));
           // a handler that ignores its AbortSignal still loses the race against the timeout
           result = await Promise.race([
             run,
