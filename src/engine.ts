@@ -189,10 +189,10 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
       };
       const q = config.common.queues;
       if (roles.orchestrator) {
-        const waker = createWaker({ db, queues: [ORCHESTRATION_STEP_RESULTS], pollIntervalMs: q.poll_interval_ms, maxPollIntervalMs: q.max_poll_interval_ms, useNotify: q.notify, bus, logger });
+        const waker = createWaker({ db, queues: [ORCHESTRATION_STEP_RESULTS], pollIntervalMs: q.poll_interval_ms, maxPollIntervalMs: q.max_poll_interval_ms, useNotify: q.notify, bus, selfId: workerId, logger });
         await waker.start();
         wakers.push(waker);
-        orchestrator = new Orchestrator({ db, config, templates: store, logger: logger.child({ role: 'orchestrator' }), signal: waker, hooks: completionHooks, failureHooks, onOutcome: afterOutcome });
+        orchestrator = new Orchestrator({ db, config, templates: store, logger: logger.child({ role: 'orchestrator' }), signal: waker, hooks: completionHooks, failureHooks, onOutcome: afterOutcome, senderId: workerId });
         orchestrator.start();
       }
       if (roles.worker) {
@@ -201,7 +201,7 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
           logger.warn('worker has no namespaces to consume: no templates were loaded and [worker] namespaces / TASKER_NAMESPACE is empty');
         } else {
           const queues = namespaces.map(workerQueueName);
-          const waker = createWaker({ db, queues, pollIntervalMs: q.poll_interval_ms, maxPollIntervalMs: q.max_poll_interval_ms, useNotify: q.notify, bus, logger });
+          const waker = createWaker({ db, queues, pollIntervalMs: q.poll_interval_ms, maxPollIntervalMs: q.max_poll_interval_ms, useNotify: q.notify, bus, selfId: workerId, logger });
           await waker.start();
           wakers.push(waker);
           if (config.worker.isolation === 'thread') {
@@ -233,7 +233,7 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
     },
 
     async createTask(request) {
-      const { task, outcome } = await createTask(requireDb(), store, request, { notify: config.common.queues.notify });
+      const { task, outcome } = await createTask(requireDb(), store, request, { notify: config.common.queues.notify, sender: workerId });
       orchestrator?.observe(outcome);
       if (!orchestrator) afterOutcome(outcome);
       return task;

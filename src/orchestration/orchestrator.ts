@@ -30,6 +30,8 @@ export interface OrchestratorOptions {
   templates: TemplateStore;
   logger: Logger;
   signal: WorkSignal;
+  /** This process's id in NOTIFY payloads, so its own consumers skip the echo of wake-ups already sent in-process. */
+  senderId?: string;
   hooks?: CompletionHook[];
   /** Hooks for steps that just failed permanently (fail_fast batches). */
   failureHooks?: CompletionHook[];
@@ -96,7 +98,7 @@ export class Orchestrator {
     let failures = 0;
     while (!this.#stopping) {
       try {
-        const outcome = await processResultBatch(db, templates, config, config.common.queues.result_batch_size, this.#o.hooks, this.#o.failureHooks);
+        const outcome = await processResultBatch(db, templates, config, config.common.queues.result_batch_size, this.#o.hooks, this.#o.failureHooks, this.#o.senderId);
         failures = 0;
         this.stats.resultsProcessed += outcome.processed;
         this.stats.stepsCompleted += outcome.completed;
@@ -104,7 +106,8 @@ export class Orchestrator {
         this.stats.stepsRetried += outcome.retried;
         this.observe(outcome);
         signal.markIdle(outcome.processed > 0);
-        if (outcome.processed === 0) await signal.wait();
+        // a short batch means the results queue is drained: wait for the next wake-up instead of polling again
+        if (outcome.processed < config.common.queues.result_batch_size) await signal.wait();
       } catch (err) {
         failures++;
         logger.warn('processing step results failed; retrying', { error: (err as Error).message, attempt: failures });

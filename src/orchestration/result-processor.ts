@@ -2,6 +2,7 @@ import type { TaskerConfig } from '../config/schema.ts';
 import type { Db, Queryable } from '../db/types.ts';
 import type { TaskTemplate } from '../templates/types.ts';
 import { backoffSeconds, retryAfterFromResult } from './backoff.ts';
+import type { TaskState } from './states.ts';
 import { advanceTasks, type AdvanceOutcome } from './task-advancer.ts';
 import type { TemplateStore } from './template-store.ts';
 
@@ -70,28 +71,42 @@ export async function processResultBatch(
   limit: number,
   hooks: readonly CompletionHook[] = [],
   failureHooks: readonly FailureHook[] = [],
+  sender = '',
 ): Promise<ResultBatchOutcome> {
   return db.transaction(async (tx) => {
-    const msgs = await tx.query<{ task_uuid: string; step_uuid: string }>(
-      `DELETE FROM queue_messages WHERE msg_id IN (
-         SELECT msg_id FROM queue_messages WHERE queue_name = $1 AND vt <= now()
-         ORDER BY msg_id LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING message->>'task_uuid' AS task_uuid, message->>'step_uuid' AS step_uuid`,
+    // One statement: take the messages, lock their tasks (the lock order everywhere is tasks, then steps),
+    // and read the steps. Reading the steps without FOR UPDATE is safe here: a step reaches an
+    // enqueued_*_for_orchestration state before its message is sent, every other writer of these steps
+    // (cancel, manual actions, other orchestrators) holds the task lock, and APPLY_SQL is guarded by state.
+    const rows = await tx.query<LoadedStep & { kind: 'task' | 'step'; msgs: number; task_state: TaskState; next_sweep_at: Date | null }>(
+      `WITH msgs AS (
+         DELETE FROM queue_messages WHERE msg_id IN (
+           SELECT msg_id FROM queue_messages WHERE queue_name = $1 AND vt <= now()
+           ORDER BY vt, msg_id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING (message->>'task_uuid')::uuid AS task_uuid, (message->>'step_uuid')::uuid AS step_uuid
+       ), locked AS (
+         SELECT t.task_uuid, t.state, t.next_sweep_at, t.named_task_id FROM tasks t
+         WHERE t.task_uuid IN (SELECT task_uuid FROM msgs)
+         ORDER BY t.task_uuid FOR UPDATE OF t
+       )
+       SELECT 'task' AS kind, (SELECT count(*)::int FROM msgs) AS msgs, l.task_uuid, l.state AS task_state, l.next_sweep_at,
+              NULL::uuid AS step_uuid, NULL AS name, NULL AS template_step_name, NULL AS state, NULL::int AS attempts,
+              NULL::int AS max_attempts, NULL::boolean AS retryable, NULL::jsonb AS results, l.named_task_id
+       FROM locked l
+       UNION ALL
+       SELECT 'step', NULL, s.task_uuid, l.state, NULL, s.step_uuid, s.name, s.template_step_name, s.state, s.attempts,
+              s.max_attempts, s.retryable, s.results, l.named_task_id
+       FROM workflow_steps s JOIN locked l ON l.task_uuid = s.task_uuid
+       WHERE s.step_uuid IN (SELECT step_uuid FROM msgs)
+         AND l.state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')`,
       [RESULTS_QUEUE, limit],
     );
-    const outcome: ResultBatchOutcome = { processed: msgs.length, completed: 0, failed: 0, retried: 0, enqueued: new Map(), finished: [], nextWakeAt: null };
-    if (msgs.length === 0) return outcome;
-    const taskUuids = [...new Set(msgs.map((m) => m.task_uuid))].sort();
-    // lock order everywhere: tasks, then steps
-    await tx.query(`SELECT 1 FROM tasks WHERE task_uuid = ANY($1::uuid[]) ORDER BY task_uuid FOR UPDATE`, [taskUuids]);
-    const steps = await tx.query<LoadedStep>(
-      `SELECT s.step_uuid, s.task_uuid, s.name, s.template_step_name, s.state, s.attempts, s.max_attempts, s.retryable,
-              s.results, t.named_task_id
-       FROM workflow_steps s JOIN tasks t ON t.task_uuid = s.task_uuid
-       WHERE s.step_uuid = ANY($1::uuid[]) AND t.state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')
-       ORDER BY s.step_uuid FOR UPDATE OF s`,
-      [[...new Set(msgs.map((m) => m.step_uuid))]],
-    );
+    const taskRows = rows.filter((r) => r.kind === 'task');
+    const processed = taskRows[0]?.msgs ?? 0;
+    const outcome: ResultBatchOutcome = { processed, completed: 0, failed: 0, retried: 0, enqueued: new Map(), finished: [], nextWakeAt: null };
+    if (processed === 0) return outcome;
+    const steps = rows.filter((r) => r.kind === 'step');
+    const locked = taskRows.map((t) => ({ task_uuid: t.task_uuid, state: t.task_state, next_sweep_at: t.next_sweep_at }));
     const ids: string[] = [], froms: string[] = [], tos: string[] = [], delays: Array<number | null> = [];
     const completedSteps: LoadedStep[] = [];
     const failedSteps: LoadedStep[] = [];
@@ -126,7 +141,7 @@ export async function processResultBatch(
       const template = await store.byId(tx, step.named_task_id);
       for (const hook of failureHooks) await hook(tx, step, template);
     }
-    const advanced = await advanceTasks(tx, taskUuids, { notify: config.common.queues.notify });
-    return { ...outcome, ...advanced, processed: msgs.length };
+    const advanced = await advanceTasks(tx, locked.map((t) => t.task_uuid), { notify: config.common.queues.notify, sender, locked });
+    return { ...outcome, ...advanced, processed };
   });
 }

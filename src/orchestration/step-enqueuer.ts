@@ -26,14 +26,17 @@ const ENQUEUE_SQL = `
     FROM upd
     RETURNING queue_name
   )
-  SELECT q AS queue_name, n::int AS count, CASE WHEN $2 THEN pg_notify('tq_' || q, q) END AS notified
+  SELECT q AS queue_name, n::int AS count, CASE WHEN $2 THEN pg_notify('tq_' || q, q || ':' || $3) END AS notified
   FROM (SELECT queue_name AS q, count(*) AS n FROM msg GROUP BY queue_name) x`;
 
-/** Enqueues the given ready steps; returns how many messages went to each worker queue. */
-export async function enqueueSteps(tx: Queryable, stepUuids: readonly string[], notify: boolean): Promise<Map<string, number>> {
+/**
+ * Enqueues the given ready steps; returns how many messages went to each worker queue. The NOTIFY payload is
+ * `<queue>:<sender>` so a consumer in the sending process (already woken in-process) can ignore its own echo.
+ */
+export async function enqueueSteps(tx: Queryable, stepUuids: readonly string[], notify: boolean, sender = ''): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (stepUuids.length === 0) return out;
-  const rows = await tx.query<{ queue_name: string; count: number }>(ENQUEUE_SQL, [stepUuids, notify]);
+  const rows = await tx.query<{ queue_name: string; count: number }>(ENQUEUE_SQL, [stepUuids, notify, sender]);
   for (const r of rows) out.set(r.queue_name, r.count);
   return out;
 }

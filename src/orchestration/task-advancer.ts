@@ -75,10 +75,19 @@ const UPDATE_TASKS_SQL = `
  * steps, and moves each task along the state machine — all inside the caller's transaction. Safe to
  * run concurrently from several orchestrators (task rows are locked in a fixed order) and idempotent.
  */
-export async function advanceTasks(tx: Queryable, taskUuids: readonly string[], options: { notify: boolean }): Promise<AdvanceOutcome> {
+export async function advanceTasks(
+  tx: Queryable,
+  taskUuids: readonly string[],
+  options: {
+    notify: boolean;
+    sender?: string;
+    /** The tasks' rows when the caller already locked them FOR UPDATE in this transaction (skips the lock query). */
+    locked?: ReadonlyArray<{ task_uuid: string; state: TaskState; next_sweep_at: Date | null }>;
+  },
+): Promise<AdvanceOutcome> {
   const outcome: AdvanceOutcome = { enqueued: new Map(), finished: [], nextWakeAt: null };
   if (taskUuids.length === 0) return outcome;
-  const locked = await tx.query<{ task_uuid: string; state: TaskState; next_sweep_at: Date | null }>(
+  const locked = options.locked?.filter((t) => !isTerminalTaskState(t.state)) ?? await tx.query<{ task_uuid: string; state: TaskState; next_sweep_at: Date | null }>(
     `SELECT task_uuid, state, next_sweep_at FROM tasks WHERE task_uuid = ANY($1::uuid[])
        AND state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')
      ORDER BY task_uuid FOR UPDATE`,
@@ -92,7 +101,7 @@ export async function advanceTasks(tx: Queryable, taskUuids: readonly string[], 
     const r = readiness.get(t.task_uuid);
     if (r && r.errors === 0) toEnqueue.push(...r.ready);
   }
-  outcome.enqueued = await enqueueSteps(tx, toEnqueue, options.notify);
+  outcome.enqueued = await enqueueSteps(tx, toEnqueue, options.notify, options.sender);
 
   const ids: string[] = [], froms: string[] = [], tos: string[] = [], sweeps: Array<string | null> = [];
   const tIds: string[] = [], tFrom: string[] = [], tTo: string[] = [], tSort: number[] = [];

@@ -5,8 +5,8 @@ import { compileInputValidator } from '../templates/input-schema.ts';
 import { initialStepNames } from '../templates/graph.ts';
 import type { TaskTemplate } from '../templates/types.ts';
 import type { TemplateStore } from './template-store.ts';
-import { materializeSteps } from './step-materializer.ts';
-import { advanceTasks, type AdvanceOutcome } from './task-advancer.ts';
+import type { AdvanceOutcome } from './task-advancer.ts';
+import { workerQueueName } from '../queue/names.ts';
 import { uuidv7 } from './uuid.ts';
 
 /** A request to create a task (library, CLI and `POST /v1/tasks`). */
@@ -87,7 +87,7 @@ export async function createTask(
   db: Db,
   store: TemplateStore,
   req: CreateTaskRequest,
-  options: { notify: boolean },
+  options: { notify: boolean; sender?: string },
 ): Promise<{ task: CreatedTask; outcome: AdvanceOutcome }> {
   validateRequest(req);
   const { namedTaskId, template } = await store.find(db, req.namespace, req.name, req.version);
@@ -108,50 +108,84 @@ export async function createTask(
   const steps = template.steps.filter((s) => initial.has(s.name)).map((s) => ({ name: s.name, template: s }));
   const edges = steps.flatMap((s) => s.template.dependencies.filter((d) => initial.has(d)).map((d) => ({ from: d, to: s.name })));
 
-  return db.transaction(async (tx) => {
-    const inserted = await tx.query<{ task_uuid: string }>(
-      `WITH ins AS (
-         INSERT INTO tasks (task_uuid, named_task_id, namespace, name, version, context, initiator, source_system,
-                            reason, tags, priority, correlation_id, parent_correlation_id, identity_hash)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::jsonb, $11, $12, $13, $14)
-         ON CONFLICT (identity_hash) DO NOTHING
-         RETURNING task_uuid
-       ), tr AS (
-         INSERT INTO task_transitions (task_uuid, from_state, to_state, metadata)
-         SELECT task_uuid, NULL, 'pending', jsonb_build_object('initiator', $7::text) FROM ins
-       )
-       SELECT task_uuid FROM ins`,
-      [
-        taskUuid, namedTaskId, template.namespace, template.name, template.version, JSON.stringify(context),
-        req.initiator ?? null, req.source_system ?? null, req.reason ?? null, JSON.stringify(req.tags ?? []),
-        req.priority ?? 0, correlationId, req.parent_correlation_id ?? null, hash,
-      ],
-    );
-    if (inserted.length === 0) {
-      const existing = await tx.query<{ task_uuid: string; state: string }>(`SELECT task_uuid, state FROM tasks WHERE identity_hash = $1`, [hash]);
-      throw new TaskerError(
-        'TASK_DUPLICATE',
-        `a task with the same identity already exists: ${existing[0]?.task_uuid} (state ${existing[0]?.state})`,
-        {
-          hint: 'pass a different idempotency_key, or use identity_strategy always_unique in the template for repeatable inputs',
-          details: { existing_task_uuid: existing[0]?.task_uuid },
-        },
-      );
-    }
-    await materializeSteps(tx, taskUuid, steps, edges);
-    const outcome = await advanceTasks(tx, [taskUuid], options);
-    const finished = outcome.finished.find((f) => f.taskUuid === taskUuid);
-    return {
-      task: {
-        task_uuid: taskUuid,
-        namespace: template.namespace,
-        name: template.name,
-        version: template.version,
-        state: finished?.state ?? (steps.length ? 'steps_in_process' : 'complete'),
-        correlation_id: correlationId,
-        step_count: steps.length,
+  // The first ready steps of a new task are known without asking the database: those of the initial set
+  // with no dependency. So the task, its steps, edges, audit rows, the first queue messages and the wake-up
+  // go in ONE statement — atomic on its own, one round trip (DESIGN §6.4, §6.5).
+  const roots = steps.filter((s) => !edges.some((e) => e.to === s.name)).map((s) => s.name);
+  const path: string[] = steps.length ? ['pending', 'initializing', 'enqueuing_steps', 'steps_in_process'] : ['pending', 'initializing', 'complete'];
+  const state = path[path.length - 1];
+  const queue = workerQueueName(template.namespace);
+  const rows = await db.query<{ task_uuid: string; enqueued: number }>(CREATE_SQL, [
+    taskUuid, namedTaskId, template.namespace, template.name, template.version, JSON.stringify(context),
+    req.initiator ?? null, req.source_system ?? null, req.reason ?? null, JSON.stringify(req.tags ?? []),
+    req.priority ?? 0, correlationId, req.parent_correlation_id ?? null, hash, state,
+    [null, ...path.slice(0, -1)], path, path.map((_, i) => i),
+    steps.map(() => uuidv7()), steps.map((s) => s.name), steps.map((s) => s.template.retry.retryable),
+    steps.map((s) => s.template.retry.maxAttempts), steps.map((s) => roots.includes(s.name)),
+    edges.map((e) => e.from), edges.map((e) => e.to),
+    queue, options.notify, options.sender ?? '',
+  ]);
+  if (rows.length === 0) {
+    const existing = await db.query<{ task_uuid: string; state: string }>(`SELECT task_uuid, state FROM tasks WHERE identity_hash = $1`, [hash]);
+    throw new TaskerError(
+      'TASK_DUPLICATE',
+      `a task with the same identity already exists: ${existing[0]?.task_uuid} (state ${existing[0]?.state})`,
+      {
+        hint: 'pass a different idempotency_key, or use identity_strategy always_unique in the template for repeatable inputs',
+        details: { existing_task_uuid: existing[0]?.task_uuid },
       },
-      outcome,
-    };
-  });
+    );
+  }
+  const enqueued = new Map<string, number>();
+  if (rows[0].enqueued > 0) enqueued.set(queue, rows[0].enqueued);
+  return {
+    task: {
+      task_uuid: taskUuid,
+      namespace: template.namespace,
+      name: template.name,
+      version: template.version,
+      state,
+      correlation_id: correlationId,
+      step_count: steps.length,
+    },
+    outcome: { enqueued, finished: state === 'complete' ? [{ taskUuid, state: 'complete' }] : [], nextWakeAt: null },
+  };
 }
+
+const CREATE_SQL = `
+  WITH ins AS (
+    INSERT INTO tasks (task_uuid, named_task_id, namespace, name, version, context, initiator, source_system,
+                       reason, tags, priority, correlation_id, parent_correlation_id, identity_hash, state, completed_at)
+    VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15,
+            CASE WHEN $15 = 'complete' THEN now() END)
+    ON CONFLICT (identity_hash) DO NOTHING
+    RETURNING task_uuid, correlation_id
+  ), task_tr AS (
+    INSERT INTO task_transitions (task_uuid, from_state, to_state, sort_key, metadata)
+    SELECT ins.task_uuid, x.f, x.t, x.k, CASE WHEN x.k = 0 THEN jsonb_build_object('initiator', $7::text) END
+    FROM ins, unnest($16::text[], $17::text[], $18::int[]) AS x(f, t, k)
+  ), st AS (
+    INSERT INTO workflow_steps (step_uuid, task_uuid, name, template_step_name, retryable, max_attempts, state)
+    SELECT i.u, ins.task_uuid, i.n, i.n, i.r, i.m, CASE WHEN i.root THEN 'enqueued' ELSE 'pending' END
+    FROM ins, unnest($19::uuid[], $20::text[], $21::boolean[], $22::int[], $23::boolean[]) AS i(u, n, r, m, root)
+    RETURNING step_uuid, task_uuid, name, state
+  ), step_tr AS (
+    INSERT INTO workflow_step_transitions (step_uuid, task_uuid, from_state, to_state, sort_key, metadata)
+    SELECT step_uuid, task_uuid, NULL, 'pending', 0, '{"reason": "task_created"}'::jsonb FROM st
+    UNION ALL
+    SELECT step_uuid, task_uuid, 'pending', 'enqueued', 1, NULL FROM st WHERE state = 'enqueued'
+  ), edges AS (
+    INSERT INTO workflow_step_edges (task_uuid, from_step_uuid, to_step_uuid)
+    SELECT f.task_uuid, f.step_uuid, t.step_uuid
+    FROM unnest($24::text[], $25::text[]) AS e(from_name, to_name)
+    JOIN st f ON f.name = e.from_name
+    JOIN st t ON t.name = e.to_name
+  ), msg AS (
+    INSERT INTO queue_messages (queue_name, message)
+    SELECT $26, jsonb_build_object('task_uuid', st.task_uuid, 'step_uuid', st.step_uuid, 'correlation_id', ins.correlation_id)
+    FROM st, ins WHERE st.state = 'enqueued'
+    RETURNING msg_id
+  )
+  SELECT ins.task_uuid, (SELECT count(*)::int FROM msg) AS enqueued,
+    CASE WHEN $27 AND EXISTS (SELECT 1 FROM msg) THEN pg_notify('tq_' || $26, $26 || ':' || $28) END AS notified
+  FROM ins`;

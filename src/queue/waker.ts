@@ -20,6 +20,11 @@ export interface WakerOptions {
   useNotify: boolean;
   /** In-process bus to subscribe to, so a co-located producer can wake this consumer directly. */
   bus?: WakeBus;
+  /**
+   * This process's sender id: a notification whose payload is `<queue>:<selfId>` came from this process,
+   * which already woke us through the bus, so it is ignored.
+   */
+  selfId?: string;
   logger?: Logger;
 }
 
@@ -75,7 +80,10 @@ export function createWaker(options: WakerOptions): Waker {
     for (const queue of queues) {
       let unlisten: (() => Promise<void>) | null;
       try {
-        unlisten = await options.db.listen(notifyChannel(queue), wake);
+        const echo = options.bus && options.selfId ? `${queue}:${options.selfId}` : null;
+        unlisten = await options.db.listen(notifyChannel(queue), (payload) => {
+          if (payload !== echo) wake();
+        });
       } catch (err) {
         logger.warn('LISTEN failed; falling back to polling', { queue, error: err as Error, poll_interval_ms: base });
         return;

@@ -28,10 +28,16 @@ export interface ClaimedStep {
 // crash-recovery net (DESIGN §6.6.2).
 const CLAIM_SQL = `
   WITH RECURSIVE msgs AS (
-    SELECT msg_id FROM queue_messages
-    WHERE queue_name = ANY($1::text[]) AND vt <= now()
-    ORDER BY msg_id LIMIT $2
-    FOR UPDATE SKIP LOCKED
+    -- per queue, in (vt, msg_id) order so the scan walks the (queue_name, vt, msg_id) index and stops
+    -- after $2 rows instead of sorting every visible message of a large backlog
+    SELECT m.msg_id FROM unnest($1::text[]) AS q(name)
+    CROSS JOIN LATERAL (
+      SELECT msg_id FROM queue_messages
+      WHERE queue_name = q.name AND vt <= now()
+      ORDER BY vt, msg_id LIMIT $2
+      FOR UPDATE SKIP LOCKED
+    ) m
+    LIMIT $2
   ), touched AS (
     UPDATE queue_messages m SET vt = now() + make_interval(secs => $3), read_ct = m.read_ct + 1
     FROM msgs WHERE m.msg_id = msgs.msg_id

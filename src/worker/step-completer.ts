@@ -35,11 +35,11 @@ const COMPLETE_SQL = `
     INSERT INTO queue_messages (queue_name, message)
     SELECT 'orchestration_step_results', jsonb_build_object('task_uuid', task_uuid, 'step_uuid', step_uuid) FROM upd
   )
-  SELECT step_uuid, CASE WHEN $6 THEN pg_notify('tq_orchestration_step_results', 'orchestration_step_results') END AS n
+  SELECT step_uuid, CASE WHEN $6 THEN pg_notify('tq_orchestration_step_results', 'orchestration_step_results:' || $7) END AS n
   FROM upd`;
 
 /** Records a batch of completions; returns the step uuids that were accepted (the rest lost their lease). */
-export async function completeSteps(q: Queryable, completions: readonly Completion[], notify: boolean): Promise<Set<string>> {
+export async function completeSteps(q: Queryable, completions: readonly Completion[], notify: boolean, sender = ''): Promise<Set<string>> {
   if (completions.length === 0) return new Set();
   const rows = await q.query<{ step_uuid: string }>(COMPLETE_SQL, [
     completions.map((c) => c.stepUuid),
@@ -48,6 +48,7 @@ export async function completeSteps(q: Queryable, completions: readonly Completi
     completions.map((c) => c.success),
     completions.map((c) => JSON.stringify(c.results)),
     notify,
+    sender,
   ]);
   return new Set(rows.map((r) => r.step_uuid));
 }

@@ -62,6 +62,7 @@ export class Worker {
   readonly stats: WorkerStats = { claimed: 0, succeeded: 0, failed: 0, lostLeases: 0, inFlight: 0, durations: [] };
   readonly #o: WorkerOptions;
   readonly #running = new Map<string, Running>();
+  readonly #completing = new Set<Promise<void>>();
   readonly #batcher: CompletionBatcher;
   #stopping = false;
   #loop: Promise<void> | null = null;
@@ -73,7 +74,7 @@ export class Worker {
   constructor(options: WorkerOptions) {
     this.#o = options;
     this.#leaseSeconds = options.config.common.queues.visibility_timeout_seconds;
-    this.#batcher = new CompletionBatcher((batch) => completeSteps(options.db, batch, options.config.common.queues.notify));
+    this.#batcher = new CompletionBatcher((batch) => completeSteps(options.db, batch, options.config.common.queues.notify, options.workerId));
   }
 
   /** Starts the loop and the lease heartbeat. */
@@ -113,6 +114,7 @@ export class Worker {
     const { config, logger } = this.#o;
     const max = config.worker.max_concurrent_handlers;
     let failures = 0;
+    let drained = false;
     while (!this.#stopping) {
       const capacity = max - this.#running.size;
       if (capacity <= 0) {
@@ -122,7 +124,9 @@ export class Worker {
       }
       let claimed: ClaimedStep[];
       try {
-        claimed = await claimSteps(this.#o.db, this.#o.queues, Math.min(capacity, config.common.queues.claim_batch_size), this.#leaseSeconds, this.#o.workerId);
+        const want = Math.min(capacity, config.common.queues.claim_batch_size);
+        claimed = await claimSteps(this.#o.db, this.#o.queues, want, this.#leaseSeconds, this.#o.workerId);
+        drained = claimed.length < want;
         failures = 0;
       } catch (err) {
         failures++;
@@ -132,7 +136,9 @@ export class Worker {
       }
       this.#o.signal.markIdle(claimed.length > 0);
       for (const step of claimed) this.#start(step);
-      if (claimed.length === 0 && !this.#stopping) await this.#o.signal.wait();
+      // fewer rows than asked for: the queue is (momentarily) empty, so wait for a wake-up or the poll timer
+      // instead of asking again at once; a wake-up that came meanwhile returns immediately
+      if (drained && !this.#stopping) await this.#o.signal.wait();
     }
   }
 
@@ -225,7 +231,11 @@ export class Worker {
       this.stats.failed++;
       log.warn('step failed', { handler: result.errorType, error: result.errorMessage, retryable: result.retryable });
     }
-    await this.#complete(step, result, log);
+    // the handler slot frees now; the completion commits in the background (batched with others), so
+    // claiming the next steps overlaps with writing this result
+    const completing = this.#complete(step, result, log).finally(() => this.#completing.delete(completing));
+    this.#completing.add(completing);
+    if (this.#completing.size > this.#o.config.worker.max_concurrent_handlers * 4) await completing;
   }
 
   async #complete(step: ClaimedStep, result: StepHandlerResult, log: ReturnType<Logger['child']>): Promise<void> {
