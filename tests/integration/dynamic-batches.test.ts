@@ -44,7 +44,7 @@ function registry(): HandlerRegistry {
     const id = batchContext!.batchId;
     const failing = context.getInputOr<string[]>('fail', []);
     if (failing.includes(id)) {
-      if (context.getInput('block')) await waitFor(() => running.size >= context.getInput<number>('workers') - 1, { what: 'the other workers to start' });
+      if (context.getInput('block')) await waitFor(() => running.size >= Number(context.getInput<number>('workers')) - 1, { what: 'the other workers to start' });
       throw new PermanentError(`batch ${id} is broken`);
     }
     if (context.getInput('block')) {
