@@ -55,6 +55,10 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
   });
   try {
     await sql`select 1`;
+    // The first connection has fetched the array types into the pool's shared parsers. Without this, every
+    // reconnect fetches them again from a ReadyForQuery handler that nobody awaits, and a connection killed
+    // during that fetch becomes an unhandled rejection that ends the process (seen with pg_terminate_backend).
+    (sql.options as { fetch_types: boolean }).fetch_types = false;
   } catch (cause) {
     await sql.end({ timeout: 0 }).catch(() => {});
     const { code, message } = cause as { code?: string; message?: string };
@@ -79,7 +83,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     supportsListen: (options.kind ?? 'postgres') === 'postgres',
     query: base.query,
     exec: base.exec,
-    transaction: (fn) => sql.begin((tx) => fn(run(tx))) as Promise<never>,
+    transaction: (fn) => safeTransaction(sql, run, fn),
     async listen(channel, onNotify) {
       if ((options.kind ?? 'postgres') !== 'postgres') return null;
       const sub = await sql.listen(channel, (payload) => onNotify(payload));
@@ -87,4 +91,45 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     },
     close: () => sql.end({ timeout: 5 }),
   };
+}
+
+// Errors that mean the connection itself is gone (postgres.js codes, socket errors, SQLSTATE classes 08 and
+// 57P01–57P03: terminated by an administrator, crash shutdown, cannot connect now).
+const CONNECTION_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03']);
+function isConnectionLost(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (CONNECTION_LOST.has(code) || code.startsWith('08'));
+}
+
+/**
+ * `sql.begin`, made safe against the connection dying mid-transaction. When a statement fails, postgres.js
+ * writes ROLLBACK to the transaction's connection; if that connection is already closed, postgres.js 3.4.9
+ * calls `socket.write` on a null socket from a setImmediate — an uncatchable TypeError that ends the process
+ * (porsager/postgres#1154, #1208). So when a statement fails because the connection is gone, the callback
+ * does not return to postgres.js: it waits, `sql.begin` rejects as soon as the connection reports its close
+ * (the server has rolled back), and the abandoned callback is left pending. Should the connection not close
+ * within a few seconds after all, the error is rethrown and postgres.js rolls back as usual.
+ */
+function safeTransaction<T>(sql: postgres.Sql, run: (conn: postgres.TransactionSql) => Queryable, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  let settled = false;
+  let abandon: (() => void) | null = null;
+  const begun = sql.begin(async (conn) => {
+    try {
+      return await fn(run(conn));
+    } catch (err) {
+      if (isConnectionLost(err)) {
+        // resolves only if the connection did not close after all; otherwise stays pending for good
+        await new Promise<void>((resolve) => {
+          if (settled) return;
+          const timer = setTimeout(resolve, 5000);
+          abandon = () => clearTimeout(timer);
+        });
+      }
+      throw err;
+    }
+  }) as Promise<T>;
+  return begun.finally(() => {
+    settled = true;
+    abandon?.();
+  });
 }
