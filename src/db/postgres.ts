@@ -58,6 +58,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     // The first connection has fetched the array types into the pool's shared parsers. Without this, every
     // reconnect fetches them again from a ReadyForQuery handler that nobody awaits, and a connection killed
     // during that fetch becomes an unhandled rejection that ends the process (seen with pg_terminate_backend).
+    // Caveat: with fetch_types off, postgres.js 3.4.9's sql.reserve() never resolves on a freshly opened
+    // connection, so use transaction() (sql.begin), never reserve().
     (sql.options as { fetch_types: boolean }).fetch_types = false;
   } catch (cause) {
     await sql.end({ timeout: 0 }).catch(() => {});
