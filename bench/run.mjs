@@ -147,13 +147,18 @@ if (want('raw')) {
 // ── 2. + 6. single-step throughput and memory ───────────────────────────────────────────────────
 if (want('throughput')) {
   R.throughput = {};
-  {
-    log(`tasker: creating ${P.n} single-step tasks`);
-    const db = await freshDb('tasker_tp');
+  // tasker with its defaults (10 handlers, claim batch 10) and with its batching knobs turned up
+  const variants = [
+    ['tasker', { maxHandlers: 10, claimBatch: 10, resultBatch: 50 }],
+    ['tasker-batched', { maxHandlers: 50, claimBatch: 50, resultBatch: 200 }],
+  ];
+  for (const [label, knobs] of variants) {
+    log(`${label}: creating ${P.n} single-step tasks`);
+    const db = await freshDb(label.replace('-', '_') + '_tp');
     const created = await tasker('create', { url: db.url, n: P.n, concurrency: 10 });
-    log('tasker created', created.result);
+    log(`${label} created`, created.result);
     const before = await dbStats(db.name);
-    const drained = await tasker('drain', { url: db.url, n: P.n });
+    const drained = await tasker('drain', { url: db.url, n: P.n, ...knobs });
     const after = await dbStats(db.name);
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
@@ -162,12 +167,13 @@ if (want('throughput')) {
     await c.end();
     const ms = Number(rows[0].ms);
     const d = diff(before, after);
-    R.throughput.tasker = {
+    R.throughput[label] = {
       n: P.n, complete: Number(rows[0].complete), ms: round(ms, 0), per_s: round(P.n / (ms / 1000), 0), create_per_s: round(created.result.per_s, 0),
       peak_rss_mb: round(Math.max(drained.peakKb, drained.result.vm_hwm_kb) / 1024, 1), server_xacts_per_step: round(d.xacts / P.n, 2),
-      wal_bytes_per_step: round(d.wal_bytes / P.n, 0), settings: { max_concurrent_handlers: C, claim_batch_size: 10, result_batch_size: 50, pool_max: 10, notify: true },
+      wal_bytes_per_step: round(d.wal_bytes / P.n, 0),
+      settings: { max_concurrent_handlers: knobs.maxHandlers, claim_batch_size: knobs.claimBatch, result_batch_size: knobs.resultBatch, pool_max: 10, notify: true },
     };
-    log('tasker', R.throughput.tasker);
+    log(label, R.throughput[label]);
     await dropDb(db);
   }
   for (const name of ['graphile', 'graphile-batched', 'pgboss']) {
@@ -182,6 +188,7 @@ if (want('throughput')) {
   R.ratios = {
     'tasker/graphile-worker (defaults)': round(tp.tasker.per_s / tp.graphile.per_s, 2),
     'tasker/graphile-worker (batched)': round(tp.tasker.per_s / tp['graphile-batched'].per_s, 2),
+    'tasker batched/graphile-worker (batched)': round(tp['tasker-batched'].per_s / tp['graphile-batched'].per_s, 2),
     'tasker/pg-boss': round(tp.tasker.per_s / tp.pgboss.per_s, 2),
     ...(R.raw ? { 'tasker/raw': round(tp.tasker.per_s / R.raw.jobs_per_s, 2), 'graphile-worker/raw': round(tp.graphile.per_s / R.raw.jobs_per_s, 2), 'graphile-worker batched/raw': round(tp['graphile-batched'].per_s / R.raw.jobs_per_s, 2), 'pg-boss/raw': round(tp.pgboss.per_s / R.raw.jobs_per_s, 2) } : {}),
   };
@@ -347,7 +354,11 @@ function renderMarkdown(r) {
     L.push(`**2. Single-step throughput** (N=${r.params.n} pre-created no-op jobs, concurrency ${r.params.concurrency}):\n`);
     L.push('| system | settings | jobs/s | drain ms | peak RSS MB | extra |');
     L.push('|---|---|---:|---:|---:|---|');
-    L.push(`| tasker | max_concurrent_handlers 10, claim_batch_size 10, result_batch_size 50, pool 10, notify | **${t.tasker.per_s}** | ${t.tasker.ms} | ${t.tasker.peak_rss_mb} | ${t.tasker.server_xacts_per_step} server xacts/step, ${t.tasker.wal_bytes_per_step} WAL B/step (cluster-wide); creation ${t.tasker.create_per_s} tasks/s |`);
+    for (const label of ['tasker', 'tasker-batched']) {
+      const x = t[label];
+      if (!x) continue;
+      L.push(`| ${label} | max_concurrent_handlers ${x.settings.max_concurrent_handlers}, claim_batch_size ${x.settings.claim_batch_size}, result_batch_size ${x.settings.result_batch_size}, pool 10, notify | **${x.per_s}** | ${x.ms} | ${x.peak_rss_mb} | ${x.server_xacts_per_step} server xacts/step, ${x.wal_bytes_per_step} WAL B/step (cluster-wide); creation ${x.create_per_s} tasks/s |`);
+    }
     L.push(`| graphile-worker | concurrency 10, defaults | **${t.graphile.per_s}** | ${t.graphile.ms} | ${t.graphile.peak_rss_mb} | ${t.graphile.client_queries_per_job} queries/job |`);
     L.push(`| graphile-worker | concurrency 10, localQueue.size 500, completeJobBatchDelay 0, failJobBatchDelay 0 | **${t['graphile-batched'].per_s}** | ${t['graphile-batched'].ms} | ${t['graphile-batched'].peak_rss_mb} | ${t['graphile-batched'].client_queries_per_job} queries/job |`);
     L.push(`| pg-boss | useListenNotify, queue notify, work batchSize 50, localConcurrency 10, burstWhenBatchFull, polling 0.5 s | **${t.pgboss.per_s}** | ${t.pgboss.ms} | ${t.pgboss.peak_rss_mb} | ${t.pgboss.client_queries_per_job} queries/job |`);

@@ -84,7 +84,10 @@ function countingDb(db: Db): Db {
 
 async function makeTasker(roles: { orchestrator: boolean; worker: boolean }, extra: { templatePaths?: string[]; handlerPaths?: string[]; profile?: boolean } = {}): Promise<Tasker> {
   const config = {
-    common: { database: { url: opts.url, schema: 'tasker' }, ...(opts.claimBatch ? { queues: { claim_batch_size: opts.claimBatch } } : {}) },
+    common: {
+      database: { url: opts.url, schema: 'tasker' },
+      queues: { ...(opts.claimBatch ? { claim_batch_size: opts.claimBatch } : {}), ...(opts.resultBatch ? { result_batch_size: opts.resultBatch } : {}) },
+    },
     worker: { max_concurrent_handlers: opts.maxHandlers ?? 10 },
     templates: { paths: extra.templatePaths ?? ['bench/fixtures/templates'] },
     handlers: { paths: extra.handlerPaths ?? [] },

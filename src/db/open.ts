@@ -1,6 +1,5 @@
 import type { TaskerConfig } from '../config/schema.ts';
 import type { Runtime } from '../runtime/types.ts';
-import { openEmbedded } from './embedded.ts';
 import { openPostgres } from './postgres.ts';
 import type { Db } from './types.ts';
 
@@ -12,7 +11,7 @@ export interface OpenDatabaseOptions {
 }
 
 /** Opens the configured database: PostgreSQL when a URL is set, else the embedded PGlite. */
-export function openDatabase(config: TaskerConfig, runtime: Runtime, options: OpenDatabaseOptions = {}): Promise<Db> {
+export async function openDatabase(config: TaskerConfig, runtime: Runtime, options: OpenDatabaseOptions = {}): Promise<Db> {
   const db = config.common.database;
   if (db.url) {
     return openPostgres({
@@ -24,5 +23,8 @@ export function openDatabase(config: TaskerConfig, runtime: Runtime, options: Op
       applicationName: options.applicationName,
     });
   }
-  return openEmbedded({ runtime, path: db.embedded_path, schema: db.schema, share: options.share });
+  // PGlite is loaded only when it is used: a process on a PostgreSQL server never pays for it
+  return import('./embedded.ts').then(({ openEmbedded }) =>
+    openEmbedded({ runtime, path: db.embedded_path, schema: db.schema, share: options.share }),
+  );
 }

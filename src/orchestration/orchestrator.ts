@@ -2,7 +2,7 @@ import type { TaskerConfig } from '../config/schema.ts';
 import type { Db } from '../db/types.ts';
 import type { Logger } from '../logging.ts';
 import type { WorkSignal } from '../worker/worker.ts';
-import { processResultBatch, type CompletionHook } from './result-processor.ts';
+import { RESULTS_QUEUE, processResultBatch, type CompletionHook } from './result-processor.ts';
 import { sweep } from './sweeper.ts';
 import { sweepStaleTasks } from './staleness.ts';
 import type { AdvanceOutcome } from './task-advancer.ts';
@@ -40,6 +40,14 @@ export interface OrchestratorOptions {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function hasVisibleResults(db: Db): Promise<boolean> {
+  const [row] = await db.query<{ any: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM queue_messages WHERE queue_name = $1 AND vt <= now()) AS any`,
+    [RESULTS_QUEUE],
+  );
+  return row.any;
+}
 
 /** The orchestration loop: results in batches, plus the periodic sweep (DESIGN §6.6.5, §6.10, §6.11). */
 export class Orchestrator {
@@ -96,8 +104,16 @@ export class Orchestrator {
   async #run(): Promise<void> {
     const { db, config, templates, logger, signal } = this.#o;
     let failures = 0;
+    let woken: unknown = 'notify';
     while (!this.#stopping) {
       try {
+        // woken by the poll timer rather than a notification: probe with one cheap autocommit query
+        // before opening a transaction, so an idle orchestrator costs one query per poll interval
+        if (woken === 'timer' && !(await hasVisibleResults(db))) {
+          signal.markIdle(false);
+          woken = await signal.wait();
+          continue;
+        }
         const outcome = await processResultBatch(db, templates, config, config.common.queues.result_batch_size, this.#o.hooks, this.#o.failureHooks, this.#o.senderId);
         failures = 0;
         this.stats.resultsProcessed += outcome.processed;
@@ -107,7 +123,7 @@ export class Orchestrator {
         this.observe(outcome);
         signal.markIdle(outcome.processed > 0);
         // a short batch means the results queue is drained: wait for the next wake-up instead of polling again
-        if (outcome.processed < config.common.queues.result_batch_size) await signal.wait();
+        woken = outcome.processed < config.common.queues.result_batch_size ? await signal.wait() : 'notify';
       } catch (err) {
         failures++;
         logger.warn('processing step results failed; retrying', { error: (err as Error).message, attempt: failures });
