@@ -137,7 +137,7 @@ export class Orchestrator {
     if (this.#sweeping) return this.#sweeping;
     this.#sweeping = (async () => {
       try {
-        const checkLost = this.stats.sweeps % 12 === 0;
+        const checkLost = (this.stats.sweeps + 1) % 12 === 0;
         const outcome = await sweep(this.#o.db, { notify: this.#o.config.common.queues.notify, staleSeconds: 30, checkLostMessages: checkLost });
         this.stats.sweeps++;
         this.stats.lastSweepAt = new Date();
