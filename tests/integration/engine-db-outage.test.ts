@@ -71,8 +71,8 @@ describe('database outage (PostgreSQL; connections terminated with pg_terminate_
     const [row] = await sql.unsafe(
       `SELECT count(*) FILTER (WHERE state = 'complete')::int AS complete, count(*) FILTER (WHERE state IN ('error', 'blocked_by_failures'))::int AS failed FROM tasker.${table}`,
     );
-    if (row.failed > 0) throw new Error(`${row.failed} ${table} failed`);
-    return row as { complete: number; failed: number };
+    if ((row as unknown as { failed: number }).failed > 0) throw new Error(`${(row as unknown as { failed: number }).failed} ${table} failed`);
+    return row as unknown as { complete: number; failed: number };
   }
 
   it('an in-process orchestrator and worker keep going after all their connections are killed three times mid-run', async () => {
