@@ -15,8 +15,8 @@ export interface SmokeOptions {
   input: unknown;
   timeoutMs: number;
   handlerPaths: string[];
-  /** Print every step's result value in the final table. */
-  showResults?: boolean;
+  /** `json`: print one JSON document with every task and step (results in full) instead of tables. */
+  format?: 'text' | 'json';
 }
 
 function inputFor(template: TaskTemplate, input: unknown): Record<string, unknown> {
@@ -95,10 +95,16 @@ export async function runSmoke(ctx: CliContext, options: SmokeOptions): Promise<
     }
     if (runtime.isTTY) runtime.writeStderr('\n');
     let ok = true;
+    const report = [];
     for (const t of tasks) {
       const view = await tasker.getTask(t.uuid, { steps: true });
       const complete = view.state === 'complete';
       ok &&= complete;
+      report.push({
+        template: `${t.template.namespace}/${t.template.name}@${t.template.version}`, task_uuid: view.task_uuid, state: view.state, passed: complete,
+        steps: (view.steps ?? []).map((s) => ({ name: s.name, state: s.state, attempts: s.attempts, max_attempts: s.max_attempts, results: s.results })),
+      });
+      if (options.format === 'json') continue;
       runtime.writeStdout(`\n${complete ? 'PASS' : 'FAIL'} ${t.template.namespace}/${t.template.name}@${t.template.version}  task ${view.task_uuid}  state ${view.state}\n`);
       runtime.writeStdout(
         formatTable(
@@ -108,7 +114,9 @@ export async function runSmoke(ctx: CliContext, options: SmokeOptions): Promise<
       );
       if (!isTerminalTaskState(view.state)) runtime.writeStdout(`timed out after ${options.timeoutMs / 1000} s\n`);
     }
-    runtime.writeStdout(`\n${tasks.length} task(s), ${ok ? 'all complete' : 'NOT all complete'} in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
+    const seconds = (performance.now() - started) / 1000;
+    if (options.format === 'json') runtime.writeStdout(JSON.stringify({ passed: ok, seconds, tasks: report }, null, 2) + '\n');
+    else runtime.writeStdout(`\n${tasks.length} task(s), ${ok ? 'all complete' : 'NOT all complete'} in ${seconds.toFixed(2)} s\n`);
     return ok ? 0 : 1;
   } finally {
     await tasker.stop();

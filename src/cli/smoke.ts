@@ -13,6 +13,7 @@ export default defineCommand({
     templates: { type: 'positional', required: false, description: 'template files or directories (default: [templates] paths)' },
     input: { type: 'string', description: 'task input JSON (or @file); a map {"ns/name": {...}} gives each template its own' },
     timeout: { type: 'string', description: 'seconds to wait for every task (default 60)', default: '60' },
+    format: { type: 'string', description: 'text|json (json: every task and step with full results)', default: 'text' },
   },
   async run({ args }) {
     // a smoke run uses a throwaway embedded database unless a database is given
@@ -25,6 +26,7 @@ export default defineCommand({
       input: await readJsonArg(ctx.runtime, args.input, 'input'),
       timeoutMs: timeout * 1000,
       handlerPaths: ctx.config.handlers.paths,
+      format: args.format === 'json' ? 'json' : 'text',
     });
   },
 });

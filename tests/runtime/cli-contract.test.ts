@@ -105,6 +105,28 @@ describe.each(RUNTIMES.map((r) => [r]))('tasker CLI under %s', (runtime: Runtime
     expect(r.stdout).toContain('7 task(s), all complete');
     expect(r.stdout).toMatch(/linear_step_4 +complete +1\/\d+ +\{"value":69\}/);
     expect(r.stdout).toMatch(/tree_final_convergence +complete .*\{"value":221\}/);
+    const json = await runCli(runtime, ['smoke', 'examples/templates/conditional_approval.yaml', 'examples/templates/csv_processing.yaml', 'examples/templates/api_step.yaml', '--input', JSON.stringify(exampleInputs()), '--format', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as { passed: boolean; tasks: Array<{ template: string; steps: Array<{ name: string; state: string; results: { result: Record<string, unknown> } }> }> };
+    const steps = (template: string) => report.tasks.find((t) => t.template.startsWith(template))!.steps;
+    // the decision point routed 2500 to the manager only, and the deferred convergence step saw it
+    expect(steps('conditional_approval').map((s) => s.name).sort()).toEqual(['finalize_approval', 'manager_approval', 'routing_decision', 'validate_request']);
+    expect(steps('conditional_approval').find((s) => s.name === 'finalize_approval')?.results.result).toMatchObject({ approvals: ['manager'], amount: 2500 });
+    // the CSV batch: five workers over 1,000 rows, aggregated exactly
+    expect(steps('csv_processing').filter((s) => s.name.startsWith('process_csv_batch_') && s.state === 'complete')).toHaveLength(5);
+    expect(steps('csv_processing').find((s) => s.name === 'aggregate_csv_results')?.results.result).toMatchObject({ total_rows: 1000, total_inventory_value: 1376405 });
+    expect(steps('api_examples').find((s) => s.name === 'summarize_resource')?.results.result).toEqual({ id: 7, name_length: 10 });
+  });
+
+  it('runs db migrate and db status against a real PostgreSQL server', async () => {
+    const env = { DATABASE_URL: pg.url, TASKER_DATABASE_SCHEMA: `db_${runtime}` };
+    const migrate = await runCli(runtime, ['db', 'migrate'], env);
+    expect(migrate.code, migrate.stderr).toBe(0);
+    expect(migrate.stdout).toMatch(/applied migrations 1, 2|database is up to date/);
+    const status = await runCli(runtime, ['db', 'status', '--format', 'json'], env);
+    const parsed = JSON.parse(status.stdout);
+    expect(parsed).toMatchObject({ schema: `db_${runtime}`, pending: [] });
+    expect(parsed.current).toBe(parsed.latest);
   });
 
   it('smoke-runs the linear workflow against a real PostgreSQL server and fails on a bad input', async () => {
