@@ -22,6 +22,7 @@ describe('several engine processes on one PostgreSQL database', () => {
   });
   afterEach(async (ctx) => {
     if (ctx.task.result?.state === 'fail') for (const p of procs) console.error(p.output());
+    procs.length = 0;
     await killAllProcesses();
     await stopAllTaskers();
   });
@@ -82,5 +83,43 @@ describe('several engine processes on one PostgreSQL database', () => {
     for (const p of procs) p.kill('SIGTERM');
     const exits = await Promise.all(procs.map((p) => p.exited));
     expect(exits.map((e) => e.code)).toEqual(procs.map(() => 0));
+  });
+  it('2 orchestrator + 2 worker processes finish 100 diamond tasks: racing result processing and finalization never fail a task', async () => {
+    const n = 100;
+    const orchestrators = await Promise.all([1, 2].map((k) => spawnEngine({ name: `orchestrator-${k}`, url: backend.url, role: 'orchestrator' })));
+    const workers = await Promise.all([1, 2].map((k) => spawnEngine({ name: `worker-${k}`, url: backend.url, role: 'worker', concurrency: 8 })));
+    procs.push(...orchestrators, ...workers);
+    const client: Tasker = await startTasker(backend.url, { roles: { orchestrator: false, worker: false } });
+    const uuids: string[] = [];
+    for (let i = 0; i < n; i += 20) {
+      const batch = await Promise.all(
+        Array.from({ length: 20 }, (_, k) => client.createTask({ namespace: 'engine_proc', name: 'ledger_diamond', context: { i: 10_000 + i + k } })),
+      );
+      uuids.push(...batch.map((t) => t.task_uuid));
+    }
+    await waitFor(
+      async () => {
+        const [row] = await sql`SELECT count(*) FILTER (WHERE state = 'complete')::int AS done, count(*) FILTER (WHERE state IN ('error', 'blocked_by_failures'))::int AS failed
+                                FROM tasker.tasks WHERE task_uuid = ANY(${uuids}::uuid[])`;
+        if (row.failed > 0) throw new Error(`${row.failed} task(s) failed`);
+        return row.done === n;
+      },
+      { timeoutMs: 120_000, intervalMs: 100, what: `all ${n} diamond tasks complete` },
+    );
+    const dupes = await sql`SELECT task_uuid, step_name FROM public.ledger WHERE task_uuid = ANY(${uuids}::uuid[]) GROUP BY 1, 2 HAVING count(*) > 1`;
+    expect(dupes).toEqual([]);
+    const [{ count }] = await sql`SELECT count(*)::int AS count FROM public.ledger WHERE task_uuid = ANY(${uuids}::uuid[])`;
+    expect(count).toBe(n * 4);
+    // bottom sees top, left and right: 1 + 1 + 2 + 2
+    const bottoms = await sql`SELECT DISTINCT (results->'result'->>'value')::int AS v FROM tasker.workflow_steps WHERE name = 'bottom' AND task_uuid = ANY(${uuids}::uuid[])`;
+    expect(bottoms).toEqual([{ v: 6 }]);
+    // every task's audit trail ends in exactly one move to complete
+    const finals = await sql`SELECT task_uuid, count(*)::int AS n FROM tasker.task_transitions
+                             WHERE to_state = 'complete' AND task_uuid = ANY(${uuids}::uuid[]) GROUP BY 1 HAVING count(*) <> 1`;
+    expect(finals).toEqual([]);
+    for (const p of orchestrators) expect(p.lines.filter((l) => /"level":"(warn|error)"/.test(l)), `${p.name} warnings`).toEqual([]);
+
+    for (const p of procs) p.kill('SIGTERM');
+    expect((await Promise.all(procs.map((p) => p.exited))).map((e) => e.code)).toEqual(procs.map(() => 0));
   });
 });
