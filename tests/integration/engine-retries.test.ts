@@ -2,7 +2,7 @@
 // attempts, permanent errors, timeouts with AbortSignal, unknown handlers and unstorable results.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tasker } from '../../src/engine.ts';
-import { HandlerRegistry, PermanentError, RetryableError, StepHandler, defineHandler, type StepContext, type StepHandlerResult } from '../../src/handlers/index.ts';
+import { HandlerRegistry, PermanentError, RetryableError, StepHandler, StepHandlerResult, defineHandler, type StepContext } from '../../src/handlers/index.ts';
 import { BACKENDS, startTasker, stopAllTaskers, yamlTemplate, type EngineBackend } from '../helpers/engine.ts';
 
 const oneStep = (name: string, callable: string, extra = '') =>
@@ -24,6 +24,8 @@ const TEMPLATES = [
   oneStep('slow', 'too_slow', '    timeout_seconds: 1\n    retry: { max_attempts: 2, backoff: none }'),
   oneStep('slow_once', 'too_slow', '    timeout_seconds: 1\n    retry: { max_attempts: 1 }'),
   oneStep('deaf', 'ignores_abort', '    timeout_seconds: 1\n    retry: { max_attempts: 2, backoff: none }'),
+  // a long template backoff, so only the handler's Retry-After (0.3 s) lets the retry run in time
+  oneStep('rate_limited', 'asks_retry_after', '    retry: { max_attempts: 2, backoff: linear, backoff_base_ms: 60000, max_backoff_ms: 120000 }'),
   oneStep('missing', 'no_such_handler_anywhere', '    retry: { max_attempts: 3, backoff_base_ms: 20 }'),
   oneStep('unstorable', 'returns_bigint', '    retry: { max_attempts: 3, backoff_base_ms: 20 }'),
   oneStep('unstorable_class', 'class_returns_function', '    retry: { max_attempts: 3, backoff_base_ms: 20 }'),
@@ -81,6 +83,15 @@ function registry(): HandlerRegistry {
     defineHandler('ignores_abort', {}, async ({ context }) => {
       if (context.retryCount === 0) await new Promise(() => {});
       return { attempt: context.retryCount + 1 };
+    }),
+  );
+  r.register(
+    defineHandler('asks_retry_after', {}, ({ context }) => {
+      if (context.retryCount > 0) return { attempt: context.retryCount + 1 };
+      return new StepHandlerResult({
+        success: false, errorMessage: 'slow down', errorType: 'rate_limited', retryable: true,
+        orchestrationMetadata: { headers: { 'retry-after': '1' }, backoffHint: { type: 'server_requested', delaySeconds: 0.3 } },
+      });
     }),
   );
   r.register(defineHandler('returns_bigint', {}, () => ({ big: 10n })));
@@ -144,6 +155,16 @@ describe.each(BACKENDS)('step failures and retries on %s', (_label, open) => {
       const gapMs = claims[i + 1].created_at.getTime() - waits[i].created_at.getTime();
       expect(gapMs, `gap before attempt ${i + 2}`).toBeGreaterThanOrEqual(delays[i] * 1000 - 1);
     }
+  });
+
+  it("a handler's Retry-After (backoff hint) sets the delay instead of the template's backoff", async () => {
+    const { task, step, transitions } = await run('rate_limited');
+    expect(task.state).toBe('complete');
+    expect(step).toMatchObject({ state: 'complete', attempts: 2 });
+    const wait = transitions.find((t) => t.to_state === 'waiting_for_retry')!;
+    expect(Number(wait.metadata?.backoff_seconds)).toBeCloseTo(0.3, 5);
+    const retry = transitions.filter((t) => t.to_state === 'in_progress')[1];
+    expect(retry.created_at.getTime() - wait.created_at.getTime()).toBeGreaterThanOrEqual(299);
   });
 
   it('a retryable failure that exhausts max_attempts ends the task in error with attempts = max_attempts', async () => {
