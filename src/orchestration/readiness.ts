@@ -35,8 +35,9 @@ export interface TaskReadiness {
 // (coalesce: steps without inputs must give false, not NULL, or NOT would drop them from the counts)
 const TOLERATED = (alias: string) =>
   `(${alias}.state = 'error' AND coalesce(${alias}.inputs->'batch_metadata'->>'failure_strategy' = 'continue_on_failure', false))`;
-const READINESS_SQL = `
-  WITH s AS (
+/** The `s` CTE: one row per step of the tasks in `$1` with its `ready` and `tolerated` flags. */
+export const READINESS_STEPS_CTE = `
+  s AS (
     SELECT ws.task_uuid, ws.step_uuid, ws.state, ws.next_attempt_at, ${TOLERATED('ws')} AS tolerated,
       ws.state IN ('pending', 'waiting_for_retry')
         AND (ws.attempts = 0 OR (ws.retryable AND ws.attempts < ws.max_attempts))
@@ -47,7 +48,10 @@ const READINESS_SQL = `
         ) AS ready
     FROM workflow_steps ws
     WHERE ws.task_uuid = ANY($1::uuid[])
-  )
+  )`;
+
+/** Per-task aggregates over {@link READINESS_STEPS_CTE} (counts, ready step uuids, next retry moment). */
+export const READINESS_AGGREGATE = `
   SELECT task_uuid,
     count(*)::int AS total,
     (count(*) FILTER (WHERE state IN ('complete', 'resolved_manually')))::int AS done,
@@ -60,12 +64,21 @@ const READINESS_SQL = `
     min(next_attempt_at) FILTER (WHERE state = 'waiting_for_retry' AND NOT ready) AS next_retry_at
   FROM s GROUP BY task_uuid`;
 
+const READINESS_SQL = `WITH ${READINESS_STEPS_CTE} ${READINESS_AGGREGATE}`;
+
 /** Computes readiness for many tasks in one query. Tasks without steps are absent from the result. */
 export async function computeReadiness(q: Queryable, taskUuids: readonly string[]): Promise<Map<string, TaskReadiness>> {
-  const rows = await q.query<{
-    task_uuid: string; total: number; done: number; in_process: number; errors: number; waiting: number;
-    retry_waiting: number; tolerated_errors: number; ready: string[]; next_retry_at: Date | null;
-  }>(READINESS_SQL, [taskUuids]);
+  return readinessFromRows(await q.query<ReadinessRow>(READINESS_SQL, [taskUuids]));
+}
+
+/** A row of {@link READINESS_AGGREGATE}. */
+export interface ReadinessRow {
+  task_uuid: string; total: number; done: number; in_process: number; errors: number; waiting: number;
+  retry_waiting: number; tolerated_errors: number; ready: string[]; next_retry_at: Date | string | null;
+}
+
+/** Turns aggregate rows into {@link TaskReadiness} by task. */
+export function readinessFromRows(rows: readonly ReadinessRow[]): Map<string, TaskReadiness> {
   const out = new Map<string, TaskReadiness>();
   for (const r of rows) {
     out.set(r.task_uuid, {
@@ -78,7 +91,7 @@ export async function computeReadiness(q: Queryable, taskUuids: readonly string[
       retryWaiting: r.retry_waiting,
       toleratedErrors: r.tolerated_errors,
       ready: r.ready,
-      nextRetryAt: r.next_retry_at,
+      nextRetryAt: r.next_retry_at === null ? null : new Date(r.next_retry_at),
     });
   }
   return out;

@@ -3,11 +3,13 @@ import type { Queryable } from '../db/types.ts';
 // Moves ready steps to `enqueued` and sends their worker messages in the SAME transaction: the queue
 // lives in the same database, so a step is enqueued iff its message exists — there is no window in
 // which a crash leaves one without the other. A step no longer pending/waiting is skipped (re-runs are safe).
-const ENQUEUE_SQL = `
-  WITH sel AS (
+/** The enqueue CTEs (`sel`, `upd`, `tr`, `msg`) for the step uuids that `pick` (a SELECT) yields. */
+export function enqueueCtes(pick: string): string {
+  return `
+  sel AS (
     SELECT ws.step_uuid, ws.task_uuid, ws.state AS old_state, t.namespace, t.correlation_id
     FROM workflow_steps ws JOIN tasks t ON t.task_uuid = ws.task_uuid
-    WHERE ws.step_uuid = ANY($1::uuid[]) AND ws.state IN ('pending', 'waiting_for_retry')
+    WHERE ws.step_uuid IN (${pick}) AND ws.state IN ('pending', 'waiting_for_retry')
     ORDER BY ws.step_uuid
     FOR UPDATE OF ws
   ), upd AS (
@@ -25,7 +27,11 @@ const ENQUEUE_SQL = `
            jsonb_build_object('task_uuid', task_uuid, 'step_uuid', step_uuid, 'correlation_id', correlation_id)
     FROM upd
     RETURNING queue_name
-  )
+  )`;
+}
+
+const ENQUEUE_SQL = `
+  WITH ${enqueueCtes('SELECT unnest($1::uuid[])')}
   SELECT q AS queue_name, n::int AS count, CASE WHEN $2 THEN pg_notify('tq_' || q, q || ':' || $3) END AS notified
   FROM (SELECT queue_name AS q, count(*) AS n FROM msg GROUP BY queue_name) x`;
 

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/types.ts';
 import { TASK_TRANSITIONS, isTerminalTaskState, type TaskState } from './states.ts';
-import { computeReadiness, type TaskReadiness } from './readiness.ts';
-import { enqueueSteps } from './step-enqueuer.ts';
+import { READINESS_AGGREGATE, READINESS_STEPS_CTE, readinessFromRows, type ReadinessRow, type TaskReadiness } from './readiness.ts';
+import { enqueueCtes } from './step-enqueuer.ts';
 
 /** What one advance pass did, for wake-ups, events and metrics. */
 export interface AdvanceOutcome {
@@ -56,6 +56,15 @@ export function planTask(current: TaskState, r: TaskReadiness | undefined, enque
   return transitionPath(current, target);
 }
 
+const ADVANCE_SQL = `
+  WITH ${READINESS_STEPS_CTE},
+  agg AS (${READINESS_AGGREGATE}),
+  ${enqueueCtes('SELECT unnest(ready) FROM agg WHERE errors = 0')},
+  sent AS (SELECT queue_name, count(*)::int AS count FROM msg GROUP BY queue_name)
+  SELECT (SELECT coalesce(json_agg(agg), '[]') FROM agg) AS tasks,
+         (SELECT coalesce(json_agg(sent), '[]') FROM sent) AS queues,
+         (SELECT count(*) FROM (SELECT pg_notify('tq_' || queue_name, queue_name || ':' || $3) FROM sent WHERE $2) n) AS notified`;
+
 const UPDATE_TASKS_SQL = `
   WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS i(task_uuid, from_state, to_state, next_sweep_at)
@@ -94,14 +103,15 @@ export async function advanceTasks(
     [[...new Set(taskUuids)]],
   );
   if (locked.length === 0) return outcome;
-  const readiness = await computeReadiness(tx, locked.map((t) => t.task_uuid));
-
-  const toEnqueue: string[] = [];
-  for (const t of locked) {
-    const r = readiness.get(t.task_uuid);
-    if (r && r.errors === 0) toEnqueue.push(...r.ready);
-  }
-  outcome.enqueued = await enqueueSteps(tx, toEnqueue, options.notify, options.sender);
+  // readiness and enqueueing in one statement: the ready steps of tasks without blocking errors are
+  // enqueued (with their messages and wake-ups) from the same readiness pass
+  const [row] = await tx.query<{ tasks: ReadinessRow[]; queues: Array<{ queue_name: string; count: number }> }>(ADVANCE_SQL, [
+    locked.map((t) => t.task_uuid),
+    options.notify,
+    options.sender ?? '',
+  ]);
+  const readiness = readinessFromRows(row.tasks);
+  for (const q of row.queues) outcome.enqueued.set(q.queue_name, q.count);
 
   const ids: string[] = [], froms: string[] = [], tos: string[] = [], sweeps: Array<string | null> = [];
   const tIds: string[] = [], tFrom: string[] = [], tTo: string[] = [], tSort: number[] = [];
