@@ -88,6 +88,12 @@ export interface Tasker {
   onTaskFinished(fn: (task: FinishedTask) => void): () => void;
 }
 
+/** Errors that mean the connection went away (postgres.js codes, socket errors, SQLSTATE 08xxx / 57P0x). */
+function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (/^(CONNECTION_|CONNECT_TIMEOUT|ECONN|EPIPE|ETIMEDOUT)/.test(code) || /^(08|57P0)/.test(code));
+}
+
 /** Resolves a full or partial configuration into a validated {@link TaskerConfig}. */
 export function resolveConfig(input: TaskerConfig | TaskerConfigInput | undefined): TaskerConfig {
   const result = v.safeParse(configSchema, input ?? {});
@@ -248,15 +254,25 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
       const deadline = Date.now() + timeoutMs;
       // in-process events when our orchestrator finishes it; a short poll covers other orchestrators
       let wake: (() => void) | null = null;
+      let lastError: unknown;
       const off = tasker.onTaskFinished((t) => t.taskUuid === taskUuid && wake?.());
       try {
         for (let interval = 10; ; interval = Math.min(interval * 2, 250)) {
-          const view = await getTask(requireDb(), taskUuid);
-          if (isTerminalTaskState(view.state)) return view;
+          let view: TaskView | null = null;
+          try {
+            view = await getTask(requireDb(), taskUuid);
+          } catch (err) {
+            // a lost connection is retried until the deadline (postgres.js reconnects); anything else is final
+            if (err instanceof TaskerError || !isConnectionError(err)) throw err;
+            lastError = err;
+          }
+          if (view && isTerminalTaskState(view.state)) return view;
           const left = deadline - Date.now();
           if (left <= 0) {
-            throw new TaskerError('TIMEOUT', `task ${taskUuid} did not finish within ${timeoutMs} ms (state ${view.state}, ${view.step_counts.complete}/${view.step_counts.total} steps complete)`, {
+            const where = view ? `state ${view.state}, ${view.step_counts.complete}/${view.step_counts.total} steps complete` : 'the database was not answering';
+            throw new TaskerError('TIMEOUT', `task ${taskUuid} did not finish within ${timeoutMs} ms (${where})`, {
               hint: 'inspect it with `tasker task get` and `tasker task steps`',
+              cause: lastError,
             });
           }
           await new Promise<void>((r) => {
