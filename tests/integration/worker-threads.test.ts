@@ -54,12 +54,13 @@ describe('handler thread isolation', () => {
     const { maxGapMs, steps } = await runMeasured(await engine('thread'));
     expect(steps.busy.main_thread).toBe(false);
     expect(steps.quick.main_thread).toBe(false);
-    expect(maxGapMs).toBeLessThan(700);
+    // generous bound: a shared CI box may delay timers, but never by the 3 s the spin blocks a thread
+    expect(maxGapMs).toBeLessThan(1500);
   });
 
   it('blocks the main thread for the whole spin without isolation (the control case)', async () => {
     const { maxGapMs, steps } = await runMeasured(await engine('none'));
     expect(steps.busy.main_thread).toBe(true);
-    expect(maxGapMs).toBeGreaterThan(1200);
+    expect(maxGapMs).toBeGreaterThan(2500);
   });
 });
