@@ -162,11 +162,13 @@ export class Worker {
     const log = this.#o.logger.child({ task_uuid: step.task_uuid, step_uuid: step.step_uuid, namespace: step.namespace, step: step.name });
     const started = performance.now();
     let result: StepHandlerResult;
+    let handlerName = step.template_step_name;
     let checkpoint = (step.checkpoint as StepCheckpoint | null) ?? null;
     try {
       const template = await templates.byId(db, step.named_task_id);
       const stepTemplate = template.steps.find((s) => s.name === step.template_step_name);
       const callable = stepTemplate?.handler.callable ?? step.template_step_name;
+      handlerName = callable;
       const timeoutMs = stepTemplate?.timeoutSeconds ? stepTemplate.timeoutSeconds * 1000 : config.worker.handler_timeout_ms;
       const resolved = stepTemplate
         ? await registry.resolve({ callable, method: stepTemplate.handler.method, resolver: stepTemplate.handler.resolver })
@@ -229,7 +231,7 @@ export class Worker {
     if (result.success) this.stats.succeeded++;
     else {
       this.stats.failed++;
-      log.warn('step failed', { handler: result.errorType, error: result.errorMessage, retryable: result.retryable });
+      log.warn('step failed', { handler: handlerName, error_type: result.errorType, error: result.errorMessage, retryable: result.retryable, attempt: step.attempts });
     }
     // the handler slot frees now; the completion commits in the background (batched with others), so
     // claiming the next steps overlaps with writing this result
