@@ -228,8 +228,10 @@ export class Worker {
     const ms = performance.now() - started;
     this.stats.durations.push({ namespace: step.namespace, ms, success: result.success });
     if (this.stats.durations.length > 10_000) this.stats.durations.splice(0, 5_000);
-    if (result.success) this.stats.succeeded++;
-    else {
+    if (result.success) {
+      this.stats.succeeded++;
+      log.debug('step completed', { handler: handlerName, duration_ms: Math.round(ms * 10) / 10, attempt: step.attempts });
+    } else {
       this.stats.failed++;
       log.warn('step failed', { handler: handlerName, error_type: result.errorType, error: result.errorMessage, retryable: result.retryable, attempt: step.attempts });
     }
