@@ -46,7 +46,7 @@ function tryCreateLock(path: string, lock: OwnerLock): boolean {
 }
 
 async function openPglite(pg: PGlite, schema: string, description: string, onClose: () => Promise<void>): Promise<Db> {
-  await pg.exec(`SET search_path TO ${quoteIdentifier(schema, 'schema')}, public`);
+  await pg.exec(`SET search_path TO ${quoteIdentifier(schema, 'schema')}, public; SET plan_cache_mode = force_generic_plan`);
   const base = wrap(pg);
   return {
     kind: 'pglite',

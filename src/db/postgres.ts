@@ -50,6 +50,9 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     connection: {
       application_name: options.applicationName ?? 'tasker',
       search_path: `${options.schema},public`,
+      // tasker's hot statements are large CTEs over `= ANY($n)` arrays: re-planning them for every call
+      // (PostgreSQL's default custom plans) costs more than running them, and one plan fits all calls
+      plan_cache_mode: 'force_generic_plan',
       ...(options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
     } as postgres.Options<never>['connection'],
   });

@@ -102,10 +102,18 @@ export interface TaskFilter {
 export async function listTasks(q: Queryable, filter: TaskFilter = {}): Promise<{ tasks: TaskView[]; total: number }> {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 1000);
   const offset = Math.max(filter.offset ?? 0, 0);
-  const where = `($1::text IS NULL OR namespace = $1) AND ($2::text IS NULL OR name = $2) AND ($3::text IS NULL OR state = $3)`;
-  const params = [filter.namespace ?? null, filter.name ?? null, filter.state ?? null];
+  // only the filters given become conditions (values stay parameters), so each combination gets a plan
+  // that can use its index even with generic plans (plan_cache_mode = force_generic_plan)
+  const params: unknown[] = [];
+  const conditions = (['namespace', 'name', 'state'] as const)
+    .filter((key) => filter[key] !== undefined && filter[key] !== null)
+    .map((key) => {
+      params.push(filter[key]);
+      return `${key} = $${params.length}`;
+    });
+  const where = conditions.length ? conditions.join(' AND ') : 'true';
   const rows = await q.query<Omit<TaskView, 'execution_status' | 'step_counts' | 'completion_percentage'>>(
-    `SELECT ${TASK_COLUMNS} FROM tasks WHERE ${where} ORDER BY created_at DESC, task_uuid DESC LIMIT $4 OFFSET $5`,
+    `SELECT ${TASK_COLUMNS} FROM tasks WHERE ${where} ORDER BY created_at DESC, task_uuid DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, limit, offset],
   );
   const count = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE ${where}`, params);
