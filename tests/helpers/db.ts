@@ -27,11 +27,25 @@ export async function createTestDatabase(prefix = 'tasker_test'): Promise<TestDa
     url: url.toString(),
     async drop() {
       const a = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+      let leaked: string[] = [];
       try {
+        // a test file must close every pool and stop every process it started: wait briefly for the
+        // server to notice closed sockets, then fail the file if connections are still open
+        const deadline = Date.now() + 5000;
+        for (;;) {
+          const rows = await a.unsafe(
+            `SELECT coalesce(nullif(application_name, ''), 'unnamed') AS app FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+            [name],
+          );
+          leaked = rows.map((r) => String(r.app));
+          if (leaked.length === 0 || Date.now() > deadline) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await a.end();
       }
+      if (leaked.length) throw new Error(`test database ${name} still had ${leaked.length} open connection(s) at drop: ${leaked.join(', ')} (a pool or process was not closed)`);
     },
   };
 }
