@@ -27,13 +27,13 @@ export interface DiscoveryResult {
   handlers: DiscoveredHandler[];
 }
 
-const MODULE_EXT = /\.(ts|js|mjs)$/;
+const MODULE_EXT = /\.(ts|mts|js|mjs)$/;
 
 function isSkipped(root: string, file: string): boolean {
   const parts = relative(root, file).split(sep);
   if (parts.some((p) => p === 'node_modules' || p.startsWith('_'))) return true;
   const name = parts[parts.length - 1] ?? '';
-  return !MODULE_EXT.test(name) || name.endsWith('.d.ts') || /\.test\.[^.]+$/.test(name);
+  return !MODULE_EXT.test(name) || /\.d\.m?ts$/.test(name) || /\.test\.[^.]+$/.test(name);
 }
 
 /** The module files to load for one search path: the file itself, a directory's index, or every module below it. */
