@@ -85,7 +85,9 @@ export async function discoverHandlers(
       } catch (err) {
         throw new TaskerError('HANDLER_LOAD_FAILED', `Failed to load handler module ${file}: ${(err as Error)?.message ?? String(err)}`, {
           cause: err,
-          hint: 'Fix the error in that module, or rename it with a leading _ to exclude it from discovery',
+          hint: /require\(\) ES Module|ERR_REQUIRE|import statement outside a module|exports is not defined/.test(String((err as Error)?.message))
+            ? 'Handler files are ES modules: add "type": "module" to the nearest package.json, or rename the file to .mts'
+            : 'Fix the error in that module, or rename it with a leading _ to exclude it from discovery',
           details: { file },
         });
       }
