@@ -23,12 +23,16 @@ const VERSION_ORDER = `string_to_array(split_part(version, '-', 1), '.')::int[] 
  * any template that some process registered (DESIGN §5).
  */
 export class TemplateStore {
-  readonly #byId = new Map<number, TaskTemplate>();
+  readonly #byId = new Map<number, { template: TaskTemplate; at: number }>();
+  readonly #byIdTtlMs: number;
   readonly #byKey = new Map<string, { entry: RegisteredTemplate; at: number }>();
   readonly #latestTtlMs: number;
 
-  constructor(options: { latestTtlMs?: number } = {}) {
+  constructor(options: { latestTtlMs?: number; byIdTtlMs?: number } = {}) {
     this.#latestTtlMs = options.latestTtlMs ?? 5000;
+    // a template re-registered under the same version (a deploy that forgot to bump it) reaches
+    // processes that cached the old one within this time
+    this.#byIdTtlMs = options.byIdTtlMs ?? 60_000;
   }
 
   /** Upserts templates (namespace rows, named_tasks, named_steps). Safe to run from many processes at once. */
@@ -63,7 +67,7 @@ export class TemplateStore {
           [id, template.steps.map((s) => s.name), template.steps.map((s) => s.type), template.steps.map((s) => s.handler.callable)],
         );
       }
-      this.#byId.set(id, template);
+      this.#byId.set(id, { template, at: Date.now() });
       this.#byKey.set(`${template.namespace}/${template.name}@${template.version}`, { entry: { namedTaskId: id, template }, at: Date.now() });
     }
   }
@@ -72,7 +76,7 @@ export class TemplateStore {
   async find(db: Queryable, namespace: string, name: string, version?: string | null): Promise<RegisteredTemplate> {
     const key = `${namespace}/${name}@${version ?? '*latest*'}`;
     const cached = this.#byKey.get(key);
-    if (cached && (version || Date.now() - cached.at < this.#latestTtlMs)) return cached.entry;
+    if (cached && Date.now() - cached.at < (version ? this.#byIdTtlMs : this.#latestTtlMs)) return cached.entry;
     const rows = await db.query<{ named_task_id: number; template: TaskTemplate }>(
       version
         ? `SELECT named_task_id, template FROM named_tasks WHERE namespace = $1 AND name = $2 AND version = $3`
@@ -96,18 +100,18 @@ export class TemplateStore {
       );
     }
     const entry = { namedTaskId: rows[0].named_task_id, template: rows[0].template };
-    this.#byId.set(entry.namedTaskId, entry.template);
+    this.#byId.set(entry.namedTaskId, { template: entry.template, at: Date.now() });
     this.#byKey.set(key, { entry, at: Date.now() });
     return entry;
   }
 
-  /** The template of a named_task_id (cached; a template row never changes id). */
+  /** The template of a named_task_id (cached for a minute; a template row never changes id). */
   async byId(db: Queryable, namedTaskId: number): Promise<TaskTemplate> {
     const cached = this.#byId.get(namedTaskId);
-    if (cached) return cached;
+    if (cached && Date.now() - cached.at < this.#byIdTtlMs) return cached.template;
     const rows = await db.query<{ template: TaskTemplate }>(`SELECT template FROM named_tasks WHERE named_task_id = $1`, [namedTaskId]);
     if (rows.length === 0) throw new TaskerError('TEMPLATE_NOT_FOUND', `no template with id ${namedTaskId}`);
-    this.#byId.set(namedTaskId, rows[0].template);
+    this.#byId.set(namedTaskId, { template: rows[0].template, at: Date.now() });
     return rows[0].template;
   }
 
