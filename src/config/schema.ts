@@ -40,6 +40,8 @@ const orchestrationSchema = v.object({
   sweep_interval_ms: v.optional(positiveInt, 5000),
   max_steps_per_decision: v.optional(positiveInt, 100),
   max_batch_workers: v.optional(positiveInt, 1000),
+  /** Largest task input (encoded JSON, bytes) accepted on every path (library, CLI, HTTP): INPUT_TOO_LARGE beyond it. */
+  max_task_input_bytes: v.optional(positiveInt, 1_048_576),
   staleness: v.optional(
     v.object({
       enabled: v.optional(v.boolean(), true),
@@ -69,6 +71,10 @@ const workerSchema = v.object({
   shutdown_timeout_ms: v.optional(nonNegativeInt, 30_000),
   isolation: v.optional(v.picklist(['none', 'thread']), 'none'),
   thread_pool_size: v.optional(positiveInt, 2),
+  /** Largest step result (encoded JSON, bytes) a handler may return; bigger is a permanent RESULT_TOO_LARGE failure. */
+  max_result_bytes: v.optional(positiveInt, 1_048_576),
+  /** How many levels of ancestors' results a step's handler receives in `dependencyResults` (1 = direct parents). */
+  dependency_results_depth: v.optional(positiveInt, 50),
 });
 
 /** `[web]`; `enabled = false` is headless mode. */

@@ -1,3 +1,4 @@
+import { isConnectionLost } from './connection-errors.ts';
 import postgres from 'postgres';
 import { TaskerError } from '../errors.ts';
 import { redactUrl } from '../config/redact.ts';
@@ -96,14 +97,6 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     },
     close: () => sql.end({ timeout: 5 }),
   };
-}
-
-// Errors that mean the connection itself is gone (postgres.js codes, socket errors, SQLSTATE classes 08 and
-// 57P01–57P03: terminated by an administrator, crash shutdown, cannot connect now).
-const CONNECTION_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03']);
-function isConnectionLost(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (CONNECTION_LOST.has(code) || code.startsWith('08'));
 }
 
 /**

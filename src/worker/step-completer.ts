@@ -6,8 +6,8 @@ export interface Completion {
   claimToken: string;
   msgId: string;
   success: boolean;
-  /** The snake_case StepHandlerResult JSON. */
-  results: unknown;
+  /** The snake_case StepHandlerResult JSON, already encoded (and size-checked: see result-encoding.ts). */
+  resultsJson: string;
 }
 
 // Fenced on claim_token: a completion from a claim that lost its lease (someone re-claimed the step)
@@ -25,7 +25,7 @@ const COMPLETE_SQL = `
       in_process = false, updated_at = now()
     FROM input i
     WHERE s.step_uuid = i.step_uuid AND s.claim_token = i.claim_token AND s.state = 'in_progress'
-    RETURNING s.step_uuid, s.task_uuid, s.state, i.msg_id
+    RETURNING s.step_uuid, s.task_uuid, s.state, i.msg_id, i.claim_token
   ), tr AS (
     INSERT INTO workflow_step_transitions (step_uuid, task_uuid, from_state, to_state)
     SELECT step_uuid, task_uuid, 'in_progress', state FROM upd
@@ -35,45 +35,45 @@ const COMPLETE_SQL = `
     INSERT INTO queue_messages (queue_name, message)
     SELECT 'orchestration_step_results', jsonb_build_object('task_uuid', task_uuid, 'step_uuid', step_uuid) FROM upd
   )
-  SELECT step_uuid, CASE WHEN $6 THEN pg_notify('tq_orchestration_step_results', 'orchestration_step_results:' || $7) END AS n
+  SELECT step_uuid, claim_token, CASE WHEN $6 THEN pg_notify('tq_orchestration_step_results', 'orchestration_step_results:' || $7) END AS n
   FROM upd`;
 
-/** Records a batch of completions; returns the step uuids that were accepted (the rest lost their lease). */
+/** Records a batch of completions; returns the claim tokens that were accepted (the rest lost their lease). */
 export async function completeSteps(q: Queryable, completions: readonly Completion[], notify: boolean, sender = ''): Promise<Set<string>> {
   if (completions.length === 0) return new Set();
-  const rows = await q.query<{ step_uuid: string }>(COMPLETE_SQL, [
+  const rows = await q.query<{ claim_token: string }>(COMPLETE_SQL, [
     completions.map((c) => c.stepUuid),
     completions.map((c) => c.claimToken),
     completions.map((c) => c.msgId),
     completions.map((c) => c.success),
-    completions.map((c) => JSON.stringify(c.results)),
+    completions.map((c) => c.resultsJson),
     notify,
     sender,
   ]);
-  return new Set(rows.map((r) => r.step_uuid));
+  return new Set(rows.map((r) => r.claim_token));
 }
 
-/** Extends the leases (and message visibility) of running steps; returns the steps whose lease is still ours. */
+/** Extends the leases (and message visibility) of running steps; returns the claim tokens whose lease is still ours. */
 export async function extendLeases(
   q: Queryable,
   leases: ReadonlyArray<{ stepUuid: string; claimToken: string; msgId: string }>,
   leaseSeconds: number,
 ): Promise<Set<string>> {
   if (leases.length === 0) return new Set();
-  const rows = await q.query<{ step_uuid: string }>(
+  const rows = await q.query<{ claim_token: string }>(
     `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS i(step_uuid, claim_token, msg_id)
      ), upd AS (
        UPDATE workflow_steps s SET lease_expires_at = now() + make_interval(secs => $4)
        FROM input i WHERE s.step_uuid = i.step_uuid AND s.claim_token = i.claim_token AND s.state = 'in_progress'
-       RETURNING s.step_uuid, i.msg_id
+       RETURNING s.claim_token, i.msg_id
      ), vt AS (
        UPDATE queue_messages m SET vt = now() + make_interval(secs => $4) FROM upd WHERE m.msg_id = upd.msg_id
      )
-     SELECT step_uuid FROM upd`,
+     SELECT claim_token FROM upd`,
     [leases.map((l) => l.stepUuid), leases.map((l) => l.claimToken), leases.map((l) => l.msgId), leaseSeconds],
   );
-  return new Set(rows.map((r) => r.step_uuid));
+  return new Set(rows.map((r) => r.claim_token));
 }
 
 /**

@@ -1,18 +1,18 @@
 import type { TaskerConfig } from '../config/schema.ts';
 import type { Db } from '../db/types.ts';
+import { isConnectionLost, isTransientDbError } from '../db/connection-errors.ts';
 import type { Logger } from '../logging.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
-import { createStepContext, type StepCheckpoint } from '../handlers/step-context.ts';
-import { StepHandlerResult } from '../handlers/step-handler-result.ts';
-import { extractCheckpointYield } from '../handlers/batch-worker.ts';
-import { ErrorType } from '../handlers/error-type.ts';
+import type { StepHandlerResult } from '../handlers/step-handler-result.ts';
 import type { TemplateStore } from '../orchestration/template-store.ts';
-import { executeHandler, handlerNotFoundResult } from './handler-executor.ts';
-import { claimSteps, type ClaimedStep } from './step-claimer.ts';
-import { completeSteps, extendLeases, releaseLeases, saveCheckpoint } from './step-completer.ts';
+import type { ClaimedStep } from './step-claimer.ts';
+import { sqlStepStore, type Lease, type StepStore } from './step-store.ts';
 import { CompletionBatcher } from './completion-batcher.ts';
 import type { ThreadPool } from './thread-pool.ts';
 import { CANCEL_CHANNEL } from '../orchestration/task-cancel.ts';
+import { AbortKind, abortKindOf, abortWith } from './abort.ts';
+import { executeStep, type ExecutionDeps } from './step-execution.ts';
+import { encodeResult, invalidResult } from './result-encoding.ts';
 
 /** How the loop waits for work: woken by NOTIFY / in-process signals, or by its poll timer. */
 export interface WorkSignal {
@@ -27,6 +27,8 @@ export interface WorkerStats {
   succeeded: number;
   failed: number;
   lostLeases: number;
+  /** Steps this worker found abandoned by a dead worker on their last attempt and failed as worker_lost. */
+  workersLost: number;
   inFlight: number;
   /** Step execution durations in ms since the last read (for the histogram). */
   durations: Array<{ namespace: string; ms: number; success: boolean }>;
@@ -43,38 +45,64 @@ export interface WorkerOptions {
   /** Worker queue names to consume (worker_<namespace>_queue). */
   queues: string[];
   signal: WorkSignal;
+  /** The step store; defaults to tasker's tables in `db` (tests pass a fake). */
+  store?: StepStore;
   /** Called after completions were written (to wake a co-located orchestrator). */
   onCompleted?: () => void;
   /** Run handlers in worker threads (`[worker] isolation = "thread"`); handlers the threads don't know run in-process. */
   threadPool?: ThreadPool;
 }
 
+/** One execution of a claimed step; keyed by claim token, since one process may hold two claims of a step. */
 interface Running {
   step: ClaimedStep;
   controller: AbortController;
   done: Promise<void>;
+  /** The handler has settled: the heartbeat no longer judges this claim. */
+  settled: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const leaseOf = (step: ClaimedStep): Lease => ({ stepUuid: step.step_uuid, claimToken: step.claim_token, msgId: step.msg_id });
 
 /** The poll → claim → execute → complete loop (DESIGN §6.6, §9.2–§9.6). */
 export class Worker {
-  readonly stats: WorkerStats = { claimed: 0, succeeded: 0, failed: 0, lostLeases: 0, inFlight: 0, durations: [] };
+  readonly stats: WorkerStats = { claimed: 0, succeeded: 0, failed: 0, lostLeases: 0, workersLost: 0, inFlight: 0, durations: [] };
   readonly #o: WorkerOptions;
+  readonly #store: StepStore;
+  readonly #deps: ExecutionDeps;
   readonly #running = new Map<string, Running>();
   readonly #completing = new Set<Promise<void>>();
   readonly #batcher: CompletionBatcher;
   #stopping = false;
   #loop: Promise<void> | null = null;
   #heartbeat: ReturnType<typeof setInterval> | null = null;
+  #heartbeatBusy = false;
   #slotFreed: (() => void) | null = null;
   #leaseSeconds: number;
   #unlisten: Promise<(() => Promise<void>) | null> | null = null;
 
   constructor(options: WorkerOptions) {
     this.#o = options;
-    this.#leaseSeconds = options.config.common.queues.visibility_timeout_seconds;
-    this.#batcher = new CompletionBatcher((batch) => completeSteps(options.db, batch, options.config.common.queues.notify, options.workerId));
+    const { config } = options;
+    this.#leaseSeconds = config.common.queues.visibility_timeout_seconds;
+    this.#store = options.store ?? sqlStepStore({
+      db: options.db,
+      queues: options.queues,
+      leaseSeconds: this.#leaseSeconds,
+      workerId: options.workerId,
+      ancestorDepth: config.worker.dependency_results_depth,
+      notify: config.common.queues.notify,
+    });
+    this.#deps = {
+      db: options.db,
+      registry: options.registry,
+      templates: options.templates,
+      store: this.#store,
+      threadPool: options.threadPool,
+      defaultTimeoutMs: config.worker.handler_timeout_ms,
+    };
+    this.#batcher = new CompletionBatcher((batch) => this.#store.complete(batch));
   }
 
   /** Starts the loop and the lease heartbeat. */
@@ -100,11 +128,11 @@ export class Worker {
 
   /** Aborts the handlers of these steps if they run here (cancelled or finished manually); returns how many. */
   abortSteps(stepUuids: readonly string[]): number {
+    const wanted = new Set(stepUuids);
     let n = 0;
-    for (const id of stepUuids) {
-      const r = this.#running.get(id);
-      if (!r || r.controller.signal.aborted) continue;
-      r.controller.abort(Object.assign(new Error('the step was cancelled'), { name: 'CancelledError' }));
+    for (const r of this.#running.values()) {
+      if (!wanted.has(r.step.step_uuid) || r.controller.signal.aborted) continue;
+      abortWith(r.controller, AbortKind.CANCELLED, 'the step was cancelled');
       n++;
     }
     return n;
@@ -114,7 +142,6 @@ export class Worker {
     const { config, logger } = this.#o;
     const max = config.worker.max_concurrent_handlers;
     let failures = 0;
-    let drained = false;
     while (!this.#stopping) {
       const capacity = max - this.#running.size;
       if (capacity <= 0) {
@@ -122,34 +149,38 @@ export class Worker {
         await new Promise<void>((r) => (this.#slotFreed = r));
         continue;
       }
+      const want = Math.min(capacity, config.common.queues.claim_batch_size);
       let claimed: ClaimedStep[];
       try {
-        const want = Math.min(capacity, config.common.queues.claim_batch_size);
-        claimed = await claimSteps(this.#o.db, this.#o.queues, want, this.#leaseSeconds, this.#o.workerId);
-        drained = claimed.length < want;
+        const outcome = await this.#store.claim(want);
+        claimed = outcome.claimed;
+        if (outcome.lost > 0) {
+          this.stats.workersLost += outcome.lost;
+          logger.warn(`${outcome.lost} step(s) abandoned by a dead worker on their last attempt were failed as worker_lost`);
+          this.#o.onCompleted?.();
+        }
         failures = 0;
       } catch (err) {
         failures++;
         logger.warn('claiming steps failed; retrying', { error: (err as Error).message, attempt: failures });
-        await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
+        await sleep(jitter(Math.min(2000, 50 * 2 ** Math.min(failures, 6))));
         continue;
       }
       this.#o.signal.markIdle(claimed.length > 0);
       for (const step of claimed) this.#start(step);
       // fewer rows than asked for: the queue is (momentarily) empty, so wait for a wake-up or the poll timer
       // instead of asking again at once; a wake-up that came meanwhile returns immediately
-      if (drained && !this.#stopping) await this.#o.signal.wait();
+      if (claimed.length < want && !this.#stopping) await this.#o.signal.wait();
     }
   }
 
   #start(step: ClaimedStep): void {
     this.stats.claimed++;
-    const controller = new AbortController();
-    const entry: Running = { step, controller, done: Promise.resolve() };
-    this.#running.set(step.step_uuid, entry);
+    const entry: Running = { step, controller: new AbortController(), done: Promise.resolve(), settled: false };
+    this.#running.set(step.claim_token, entry);
     this.stats.inFlight = this.#running.size;
-    entry.done = this.#execute(step, controller).finally(() => {
-      this.#running.delete(step.step_uuid);
+    entry.done = this.#execute(entry).finally(() => {
+      this.#running.delete(step.claim_token);
       this.stats.inFlight = this.#running.size;
       const wake = this.#slotFreed;
       this.#slotFreed = null;
@@ -157,124 +188,91 @@ export class Worker {
     });
   }
 
-  async #execute(step: ClaimedStep, controller: AbortController): Promise<void> {
-    const { registry, templates, config, db } = this.#o;
+  async #execute(entry: Running): Promise<void> {
+    const { step, controller } = entry;
     const log = this.#o.logger.child({ task_uuid: step.task_uuid, step_uuid: step.step_uuid, namespace: step.namespace, step: step.name });
     const started = performance.now();
-    let result: StepHandlerResult;
-    let handlerName = step.template_step_name;
-    let checkpoint = (step.checkpoint as StepCheckpoint | null) ?? null;
-    try {
-      const template = await templates.byId(db, step.named_task_id);
-      const stepTemplate = template.steps.find((s) => s.name === step.template_step_name);
-      const callable = stepTemplate?.handler.callable ?? step.template_step_name;
-      handlerName = callable;
-      const timeoutMs = stepTemplate?.timeoutSeconds ? stepTemplate.timeoutSeconds * 1000 : config.worker.handler_timeout_ms;
-      const resolved = stepTemplate
-        ? await registry.resolve({ callable, method: stepTemplate.handler.method, resolver: stepTemplate.handler.resolver })
-        : null;
-      if (!resolved) {
-        result = handlerNotFoundResult(callable);
-      } else {
-        for (;;) {
-          const timer = setTimeout(() => controller.abort(new DOMException(`step exceeded its timeout of ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
-          const data = {
-            taskUuid: step.task_uuid,
-            stepUuid: step.step_uuid,
-            correlationId: step.correlation_id,
-            handlerName: callable,
-            stepName: step.name,
-            namespace: step.namespace,
-            inputData: step.context ?? {},
-            dependencyResults: step.dependency_results ?? {},
-            stepConfig: stepTemplate?.handler.initialization ?? {},
-            stepInputs: step.inputs ?? {},
-            retryCount: step.attempts - 1,
-            maxRetries: step.max_attempts,
-            checkpoint,
-          };
-          const pool = this.#o.threadPool;
-          const run = pool && pool.has(callable)
-            ? pool.run({ callable, method: stepTemplate!.handler.method, resolver: stepTemplate!.handler.resolver }, data, controller.signal)
-            : executeHandler(resolved, createStepContext({ ...data, signal: controller.signal, logger: log.child({ handler: callable }) }));
-          // a handler that ignores its AbortSignal still loses the race against the timeout
-          result = await Promise.race([
-            run,
-            new Promise<StepHandlerResult>((resolve) =>
-              controller.signal.addEventListener('abort', () => resolve(abortResult(controller.signal.reason, timeoutMs)), { once: true }),
-            ),
-          ]);
-          clearTimeout(timer);
-          const yielded = extractCheckpointYield(result);
-          if (!yielded || controller.signal.aborted) break;
-          // checkpoint: persist, then run the same claimed step again from the new cursor
-          checkpoint = { ...yielded, history: undefined };
-          if (!(await saveCheckpoint(db, step.step_uuid, step.claim_token, yielded as unknown as Record<string, unknown>))) {
-            log.warn('lease lost while checkpointing; stopping this execution');
-            this.stats.lostLeases++;
-            return;
-          }
-        }
-      }
-    } catch (err) {
-      result = StepHandlerResult.failure(`worker error while running the step: ${(err as Error).message}`, ErrorType.HANDLER_ERROR, true, {
-        error_class: (err as Error).name,
-        stack: (err as Error).stack,
-      });
+    const { handler, result: raw } = await executeStep(this.#deps, step, controller, log);
+    entry.settled = true;
+    // nothing to record when the step is no longer ours: cancelled, lease lost (the fence would refuse the
+    // write, and a new owner runs it), or aborted by shutdown (its lease is released instead)
+    const kind = abortKindOf(controller.signal);
+    if (!raw || kind === AbortKind.CANCELLED || kind === AbortKind.LEASE_LOST || (kind === AbortKind.SHUTDOWN && this.#stopping)) {
+      if (kind === AbortKind.LEASE_LOST) this.stats.lostLeases++;
+      return;
     }
-    if (this.#stopping && controller.signal.aborted && (controller.signal.reason as { name?: string })?.name === 'ShutdownError') return;
-    // a cancelled step is no longer ours: there is nothing to record (the completion fence would refuse it anyway)
-    if (controller.signal.aborted && (controller.signal.reason as { name?: string })?.name === 'CancelledError') return;
+    const { json, result } = encodeResult(raw, handler, this.#o.config.worker.max_result_bytes);
     const ms = performance.now() - started;
     this.stats.durations.push({ namespace: step.namespace, ms, success: result.success });
     if (this.stats.durations.length > 10_000) this.stats.durations.splice(0, 5_000);
     if (result.success) {
       this.stats.succeeded++;
-      log.debug('step completed', { handler: handlerName, duration_ms: Math.round(ms * 10) / 10, attempt: step.attempts });
+      log.debug('step completed', { handler, duration_ms: Math.round(ms * 10) / 10, attempt: step.attempts });
     } else {
       this.stats.failed++;
-      log.warn('step failed', { handler: handlerName, error_type: result.errorType, error: result.errorMessage, retryable: result.retryable, attempt: step.attempts });
+      log.warn('step failed', { handler, error_type: result.errorType, error_code: result.errorCode, error: result.errorMessage, retryable: result.retryable, attempt: step.attempts });
     }
     // the handler slot frees now; the completion commits in the background (batched with others), so
     // claiming the next steps overlaps with writing this result
-    const completing = this.#complete(step, result, log).finally(() => this.#completing.delete(completing));
+    const completing = this.#complete(step, handler, result, json, log).finally(() => this.#completing.delete(completing));
     this.#completing.add(completing);
     if (this.#completing.size > this.#o.config.worker.max_concurrent_handlers * 4) await completing;
   }
 
-  async #complete(step: ClaimedStep, result: StepHandlerResult, log: ReturnType<Logger['child']>): Promise<void> {
-    const completion = { stepUuid: step.step_uuid, claimToken: step.claim_token, msgId: step.msg_id, success: result.success, results: result.toJSON() };
+  /**
+   * Records a result. Only a lost connection (or another transient server condition) is retried; a result
+   * PostgreSQL refuses (e.g. a \u0000 in a jsonb string) is replaced once by a permanent RESULT_INVALID failure.
+   */
+  async #complete(step: ClaimedStep, handler: string, result: StepHandlerResult, json: string, log: Logger): Promise<void> {
+    let completion = { ...leaseOf(step), success: result.success, resultsJson: json };
+    let replaced = false;
     for (let attempt = 1; ; attempt++) {
       try {
         const accepted = await this.#batcher.add(completion);
-        if (!accepted) {
+        if (!accepted.has(step.claim_token)) {
           this.stats.lostLeases++;
           log.warn('completion rejected: the lease was lost and the step re-claimed elsewhere');
         }
         this.#o.onCompleted?.();
         return;
       } catch (err) {
+        if (!isTransientDbError(err)) {
+          if (replaced) {
+            log.error('recording the step failure failed; the lease will expire and the step count as a lost attempt', { error: (err as Error).message });
+            return;
+          }
+          log.error('the database refused the step result; recording it as a RESULT_INVALID failure', { handler, error: (err as Error).message });
+          const failure = invalidResult(handler, `PostgreSQL refused it: ${(err as Error).message}`);
+          completion = { ...completion, success: false, resultsJson: JSON.stringify(failure.toJSON()) };
+          replaced = true;
+          continue;
+        }
         // the database is away: keep the result and retry; the claim token fences a stale write
-        log.warn('recording the step result failed; retrying', { error: (err as Error).message, attempt });
+        log.warn('recording the step result failed; retrying', { error: (err as Error).message, attempt, connection_lost: isConnectionLost(err) });
         if (this.#stopping && attempt > 20) return;
-        await sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)));
+        await sleep(jitter(Math.min(2000, 50 * 2 ** Math.min(attempt, 6))));
       }
     }
   }
 
   async #extendLeases(): Promise<void> {
-    const leases = [...this.#running.values()].map((r) => ({ stepUuid: r.step.step_uuid, claimToken: r.step.claim_token, msgId: r.step.msg_id }));
-    if (leases.length === 0) return;
+    if (this.#heartbeatBusy) return;
+    // judge only the claims that were asked about: a step claimed during the round trip is not in the
+    // answer, and must not be taken for a lost lease
+    const asked = [...this.#running.values()].filter((r) => !r.settled);
+    if (asked.length === 0) return;
+    this.#heartbeatBusy = true;
     try {
-      const kept = await extendLeases(this.#o.db, leases, this.#leaseSeconds);
-      for (const r of this.#running.values()) {
-        if (!kept.has(r.step.step_uuid) && this.#running.has(r.step.step_uuid) && !r.controller.signal.aborted) {
-          // the step was cancelled or re-claimed: stop the handler
-          r.controller.abort(Object.assign(new Error('lease lost'), { name: 'LeaseLostError' }));
-        }
+      const kept = await this.#store.extend(asked.map((r) => leaseOf(r.step)));
+      for (const r of asked) {
+        if (kept.has(r.step.claim_token) || r.settled || this.#running.get(r.step.claim_token) !== r) continue;
+        // cancelled, finished manually or re-claimed elsewhere: stop the handler; there is nothing to record
+        abortWith(r.controller, AbortKind.LEASE_LOST, 'lease lost');
       }
     } catch (err) {
       this.#o.logger.warn('lease heartbeat failed', { error: (err as Error).message });
+    } finally {
+      this.#heartbeatBusy = false;
     }
   }
 
@@ -293,12 +291,8 @@ export class Worker {
     clearTimeout(timer);
     const leftovers = [...this.#running.values()];
     if (leftovers.length) {
-      for (const r of leftovers) r.controller.abort(Object.assign(new Error('worker shutting down'), { name: 'ShutdownError' }));
-      const released = await releaseLeases(
-        this.#o.db,
-        leftovers.map((r) => ({ stepUuid: r.step.step_uuid, claimToken: r.step.claim_token, msgId: r.step.msg_id })),
-        this.#o.workerId,
-      ).catch(() => 0);
+      for (const r of leftovers) abortWith(r.controller, AbortKind.SHUTDOWN, 'worker shutting down');
+      const released = await this.#store.release(leftovers.map((r) => leaseOf(r.step))).catch(() => 0);
       this.#o.logger.warn(`released ${released} lease(s) of handlers that did not finish in time`);
     }
     if (this.#heartbeat) clearInterval(this.#heartbeat);
@@ -313,10 +307,7 @@ export class Worker {
   }
 }
 
-function abortResult(reason: unknown, timeoutMs: number): StepHandlerResult {
-  const name = (reason as { name?: string } | undefined)?.name;
-  if (name === 'TimeoutError') {
-    return StepHandlerResult.failure(`step timed out after ${timeoutMs} ms`, ErrorType.TIMEOUT, true, { timeout_ms: timeoutMs });
-  }
-  return StepHandlerResult.failure(`step aborted: ${(reason as Error)?.message ?? 'aborted'}`, ErrorType.HANDLER_ERROR, true, { aborted: name ?? 'AbortError' });
+/** ±25 % jitter, so workers that lost the database together do not reconnect in lockstep. */
+function jitter(ms: number): number {
+  return Math.round(ms * (0.75 + Math.random() * 0.5));
 }

@@ -83,7 +83,7 @@ describe('a worker process killed mid-step (PostgreSQL)', () => {
     expect(reclaim.created_at.getTime()).toBeGreaterThanOrEqual(old.lease_expires_at.getTime());
 
     // the victim's completion arriving late, while the rescuer holds the step: rejected by the claim token
-    const zombie = { stepUuid: old.step_uuid, claimToken: old.claim_token, msgId: old.msg_id, success: true, results: { success: true, result: { by: 'zombie' } } };
+    const zombie = { stepUuid: old.step_uuid, claimToken: old.claim_token, msgId: old.msg_id, success: true, resultsJson: JSON.stringify({ success: true, result: { by: 'zombie' } }) };
     expect((await completeSteps(orchestrator.db, [zombie], false)).size).toBe(0);
     const [during] = await sql`SELECT state, claim_token, results FROM tasker.workflow_steps WHERE step_uuid = ${old.step_uuid}`;
     expect(during).toEqual({ state: 'in_progress', claim_token: reclaimed.claim_token, results: null });

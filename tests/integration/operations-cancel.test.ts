@@ -99,7 +99,7 @@ describe('cancelTask', () => {
       `SELECT step_uuid, claim_token FROM workflow_steps WHERE task_uuid = $1 AND name = 'hold'`, [uuid]);
     const [msg] = await tasker.db.query<{ msg_id: string }>(`SELECT msg_id::text FROM queue_messages WHERE message->>'step_uuid' = $1`, [step.step_uuid]);
     await tasker.cancelTask(uuid);
-    const accepted = await completeSteps(tasker.db, [{ stepUuid: step.step_uuid, claimToken: step.claim_token, msgId: msg.msg_id, success: true, results: { success: true, result: { late: true } } }], false);
+    const accepted = await completeSteps(tasker.db, [{ stepUuid: step.step_uuid, claimToken: step.claim_token, msgId: msg.msg_id, success: true, resultsJson: JSON.stringify({ success: true, result: { late: true } }) }], false);
     expect(accepted.size).toBe(0);
     const [after] = await tasker.db.query<{ state: string; results: unknown }>(`SELECT state, results FROM workflow_steps WHERE step_uuid = $1`, [step.step_uuid]);
     expect(after).toEqual({ state: 'cancelled', results: null });
