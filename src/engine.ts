@@ -239,7 +239,7 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
     },
 
     async createTask(request) {
-      const { task, outcome } = await createTask(requireDb(), store, request, { notify: config.common.queues.notify, sender: workerId });
+      const { task, outcome } = await createTask(requireDb(), store, request, { notify: config.common.queues.notify, sender: workerId, maxInputBytes: config.orchestration.max_task_input_bytes });
       orchestrator?.observe(outcome);
       if (!orchestrator) afterOutcome(outcome);
       return task;

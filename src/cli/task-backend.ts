@@ -86,7 +86,7 @@ export async function withTaskBackend<T>(ctx: CliContext, args: Record<string, u
   return withDb(ctx, (db) => {
     const notify = ctx.config.common.queues.notify;
     return fn({
-      create: async (request) => (await createTask(db, new TemplateStore(), request, { notify })).task,
+      create: async (request) => (await createTask(db, new TemplateStore(), request, { notify, maxInputBytes: ctx.config.orchestration.max_task_input_bytes })).task,
       get: (uuid) => getTask(db, uuid, { steps: true }),
       list: (filter) => listTasks(db, filter),
       steps: async (uuid) => {

@@ -62,6 +62,7 @@ export function errorResponse(err: HttpError): Response {
 // TaskerError codes a client can act on; anything else is a server-side problem (500 with a generic message).
 const TASKER_TO_HTTP: Partial<Record<ErrorCode, HttpErrorCode>> = {
   INPUT_INVALID: 'BAD_REQUEST',
+  INPUT_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   USAGE: 'BAD_REQUEST',
   TEMPLATE_NOT_FOUND: 'NOT_FOUND',
   TASK_NOT_FOUND: 'NOT_FOUND',

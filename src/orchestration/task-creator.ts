@@ -1,3 +1,4 @@
+import { checkTaskInput } from './task-input-limit.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { TaskerError } from '../errors.ts';
 import type { Db } from '../db/types.ts';
@@ -87,9 +88,10 @@ export async function createTask(
   db: Db,
   store: TemplateStore,
   req: CreateTaskRequest,
-  options: { notify: boolean; sender?: string },
+  options: { notify: boolean; sender?: string; maxInputBytes: number },
 ): Promise<{ task: CreatedTask; outcome: AdvanceOutcome }> {
   validateRequest(req);
+  checkTaskInput(req.context ?? {}, `${req.namespace}/${req.name}`, options.maxInputBytes);
   const { namedTaskId, template } = await store.find(db, req.namespace, req.name, req.version);
   const context = req.context ?? {};
   const violations = compileInputValidator(template)(context);
