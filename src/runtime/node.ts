@@ -71,6 +71,7 @@ function startThread(moduleUrl: string | URL, workerData?: unknown): ThreadHandl
     postMessage: (m) => worker.postMessage(m),
     onMessage: (fn) => void worker.on('message', fn),
     onError: (fn) => void worker.on('error', fn),
+    onExit: (fn) => void worker.once('exit', fn),
     terminate: async () => {
       await worker.terminate();
     },

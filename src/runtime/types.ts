@@ -16,6 +16,8 @@ export interface ThreadHandle {
   postMessage(message: unknown): void;
   onMessage(fn: (message: unknown) => void): void;
   onError(fn: (error: Error) => void): void;
+  /** Called once when the thread has ended (exit code where the runtime reports one; Deno reports none). */
+  onExit(fn: (code: number | null) => void): void;
   terminate(): Promise<void>;
 }
 

@@ -24,3 +24,6 @@ export function abortKindOf(signal: AbortSignal): AbortKind | null {
   const name = (signal.reason as { name?: unknown } | undefined)?.name;
   return (Object.values(AbortKind) as string[]).includes(name as string) ? (name as AbortKind) : null;
 }
+
+/** `error_type` of a step whose process or thread died (or lost its lease) before reporting a result. */
+export const WORKER_LOST = 'worker_lost';

@@ -58,6 +58,21 @@ describe('handler thread isolation', () => {
     expect(maxGapMs).toBeLessThan(1500);
   });
 
+  it('notices a handler thread that crashes at once: its step fails as worker_lost, is retried on a replacement thread', async () => {
+    const tasker = await engine('thread');
+    const task = await tasker.createTask({ namespace: 'threads_test', name: 'thread_crash', context: {}, idempotency_key: crypto.randomUUID() });
+    // well under the 300 s handler timeout the lost step used to hang for
+    const done = await tasker.waitForTask(task.task_uuid, { timeoutMs: 60_000 });
+    expect(done.state).toBe('complete');
+    const [step] = await tasker.getTaskSteps(task.task_uuid);
+    expect(step).toMatchObject({ state: 'complete', attempts: 2, results: { success: true, result: { attempt: 2, main_thread: false } } });
+    const retries = await tasker.db.query<{ to_state: string }>(
+      `SELECT to_state FROM threads_thread.workflow_step_transitions WHERE step_uuid = $1 AND to_state = 'waiting_for_retry'`,
+      [step.step_uuid],
+    );
+    expect(retries).toHaveLength(1);
+  });
+
   it('blocks the main thread for the whole spin without isolation (the control case)', async () => {
     const { maxGapMs, steps } = await runMeasured(await engine('none'));
     expect(steps.busy.main_thread).toBe(true);

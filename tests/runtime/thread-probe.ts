@@ -9,5 +9,10 @@ const task = await t.createTask({ namespace: 'threads_test', name: 'busy_workflo
 const done = await t.waitForTask(task.task_uuid, { timeoutMs: 30000 });
 const steps = await t.getTaskSteps(task.task_uuid);
 console.log(rt.name, done.state, JSON.stringify(steps.map((s) => [s.name, (s.results as any)?.result?.main_thread])));
+// a thread that crashes mid-step is noticed: the step fails as worker_lost and its retry runs on a new thread
+const crash = await t.createTask({ namespace: 'threads_test', name: 'thread_crash', context: {} });
+const crashed = await t.waitForTask(crash.task_uuid, { timeoutMs: 60000 });
+const [step] = await t.getTaskSteps(crash.task_uuid);
+console.log(rt.name, 'thread crash', crashed.state, step.attempts);
 await t.stop();
 rt.exit(0);
