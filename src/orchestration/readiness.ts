@@ -35,20 +35,39 @@ export interface TaskReadiness {
 // (coalesce: steps without inputs must give false, not NULL, or NOT would drop them from the counts)
 const TOLERATED = (alias: string) =>
   `(${alias}.state = 'error' AND coalesce(${alias}.inputs->'batch_metadata'->>'failure_strategy' = 'continue_on_failure', false))`;
-/** The `s` CTE: one row per step of the tasks in `$1` with its `ready` and `tolerated` flags. */
-export const READINESS_STEPS_CTE = `
+/**
+ * The `s` CTE: one row per step of the tasks in `$1` with its `ready` and `tolerated` flags. With
+ * `changedParam` (a uuid[] parameter of steps whose results were just applied), only their children, steps
+ * created in this transaction (decision and batch hooks; `now()` is the transaction's start) and steps
+ * backing off are probed for readiness: nothing else can have become ready, and a long chain then
+ * costs O(children) per result instead of a probe of every pending step. The sweep and manual actions
+ * use the full form.
+ */
+export function readinessStepsCte(changedParam?: string): string {
+  const candidate = changedParam
+    ? `(ws.state = 'waiting_for_retry' OR ws.created_at = now()
+        OR ws.step_uuid IN (SELECT ce.to_step_uuid FROM workflow_step_edges ce WHERE ce.from_step_uuid = ANY(${changedParam}::uuid[])))`
+    : 'true';
+  // CASE, not AND: it guarantees the dependency probe runs only for candidates
+  return `
   s AS (
     SELECT ws.task_uuid, ws.step_uuid, ws.state, ws.next_attempt_at, ${TOLERATED('ws')} AS tolerated,
-      ws.state IN ('pending', 'waiting_for_retry')
+      CASE WHEN ws.state IN ('pending', 'waiting_for_retry')
         AND (ws.attempts = 0 OR (ws.retryable AND ws.attempts < ws.max_attempts))
         AND (ws.next_attempt_at IS NULL OR ws.next_attempt_at <= now())
-        AND NOT EXISTS (
+        AND ${candidate}
+      THEN NOT EXISTS (
           SELECT 1 FROM workflow_step_edges e JOIN workflow_steps p ON p.step_uuid = e.from_step_uuid
           WHERE e.to_step_uuid = ws.step_uuid AND p.state NOT IN ('complete', 'resolved_manually') AND NOT ${TOLERATED('p')}
-        ) AS ready
+        )
+      ELSE false END AS ready
     FROM workflow_steps ws
     WHERE ws.task_uuid = ANY($1::uuid[])
   )`;
+}
+
+/** {@link readinessStepsCte} in its full form. */
+export const READINESS_STEPS_CTE = readinessStepsCte();
 
 /** Per-task aggregates over {@link READINESS_STEPS_CTE} (counts, ready step uuids, next retry moment). */
 export const READINESS_AGGREGATE = `

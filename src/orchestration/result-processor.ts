@@ -141,7 +141,8 @@ export async function processResultBatch(
       const template = await store.byId(tx, step.named_task_id);
       for (const hook of failureHooks) await hook(tx, step, template);
     }
-    const advanced = await advanceTasks(tx, locked.map((t) => t.task_uuid), { notify: config.common.queues.notify, sender, locked });
+    // incremental readiness: only children of these steps and steps the hooks just created can have become ready
+    const advanced = await advanceTasks(tx, locked.map((t) => t.task_uuid), { notify: config.common.queues.notify, sender, locked, changedSteps: steps.map((s) => s.step_uuid) });
     return { ...outcome, ...advanced, processed };
   });
 }

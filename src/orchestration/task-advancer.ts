@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/types.ts';
 import { TASK_TRANSITIONS, isTerminalTaskState, type TaskState } from './states.ts';
-import { READINESS_AGGREGATE, READINESS_STEPS_CTE, readinessFromRows, type ReadinessRow, type TaskReadiness } from './readiness.ts';
+import { READINESS_AGGREGATE, readinessStepsCte, readinessFromRows, type ReadinessRow, type TaskReadiness } from './readiness.ts';
 import { enqueueCtes } from './step-enqueuer.ts';
 
 /** What one advance pass did, for wake-ups, events and metrics. */
@@ -56,14 +56,16 @@ export function planTask(current: TaskState, r: TaskReadiness | undefined, enque
   return transitionPath(current, target);
 }
 
-const ADVANCE_SQL = `
-  WITH ${READINESS_STEPS_CTE},
+const advanceSql = (incremental: boolean) => `
+  WITH ${readinessStepsCte(incremental ? '$4' : undefined)},
   agg AS (${READINESS_AGGREGATE}),
   ${enqueueCtes('SELECT unnest(ready) FROM agg WHERE errors = 0')},
   sent AS (SELECT queue_name, count(*)::int AS count FROM msg GROUP BY queue_name)
   SELECT (SELECT coalesce(json_agg(agg), '[]') FROM agg) AS tasks,
          (SELECT coalesce(json_agg(sent), '[]') FROM sent) AS queues,
          (SELECT count(*) FROM (SELECT pg_notify('tq_' || queue_name, queue_name || ':' || $3) FROM sent WHERE $2) n) AS notified`;
+const ADVANCE_SQL = advanceSql(false);
+const ADVANCE_CHANGED_SQL = advanceSql(true);
 
 const UPDATE_TASKS_SQL = `
   WITH input AS (
@@ -90,6 +92,11 @@ export async function advanceTasks(
   options: {
     notify: boolean;
     sender?: string;
+    /**
+     * Steps whose results this transaction just applied: only their children (and steps backing off) can
+     * have become ready, so only those are probed. Omit it for a full re-evaluation (sweep, manual actions).
+     */
+    changedSteps?: readonly string[];
     /** The tasks' rows when the caller already locked them FOR UPDATE in this transaction (skips the lock query). */
     locked?: ReadonlyArray<{ task_uuid: string; state: TaskState; next_sweep_at: Date | null }>;
   },
@@ -105,11 +112,12 @@ export async function advanceTasks(
   if (locked.length === 0) return outcome;
   // readiness and enqueueing in one statement: the ready steps of tasks without blocking errors are
   // enqueued (with their messages and wake-ups) from the same readiness pass
-  const [row] = await tx.query<{ tasks: ReadinessRow[]; queues: Array<{ queue_name: string; count: number }> }>(ADVANCE_SQL, [
-    locked.map((t) => t.task_uuid),
-    options.notify,
-    options.sender ?? '',
-  ]);
+  const params: unknown[] = [locked.map((t) => t.task_uuid), options.notify, options.sender ?? ''];
+  if (options.changedSteps) params.push(options.changedSteps);
+  const [row] = await tx.query<{ tasks: ReadinessRow[]; queues: Array<{ queue_name: string; count: number }> }>(
+    options.changedSteps ? ADVANCE_CHANGED_SQL : ADVANCE_SQL,
+    params,
+  );
   const readiness = readinessFromRows(row.tasks);
   for (const q of row.queues) outcome.enqueued.set(q.queue_name, q.count);
 
