@@ -72,6 +72,8 @@ export class Worker {
   readonly #store: StepStore;
   readonly #deps: ExecutionDeps;
   readonly #running = new Map<string, Running>();
+  /** Every claim this process holds, by claim token: from the claim until its completion is written. */
+  readonly #leases = new Map<string, Lease>();
   readonly #completing = new Set<Promise<void>>();
   readonly #batcher: CompletionBatcher;
   #stopping = false;
@@ -178,6 +180,7 @@ export class Worker {
     this.stats.claimed++;
     const entry: Running = { step, controller: new AbortController(), done: Promise.resolve(), settled: false };
     this.#running.set(step.claim_token, entry);
+    this.#leases.set(step.claim_token, leaseOf(step));
     this.stats.inFlight = this.#running.size;
     entry.done = this.#execute(entry).finally(() => {
       this.#running.delete(step.claim_token);
@@ -199,6 +202,8 @@ export class Worker {
     const kind = abortKindOf(controller.signal);
     if (!raw || kind === AbortKind.CANCELLED || kind === AbortKind.LEASE_LOST || (kind === AbortKind.SHUTDOWN && this.#stopping)) {
       if (kind === AbortKind.LEASE_LOST) this.stats.lostLeases++;
+      // a shutdown-aborted claim keeps its lease entry until stop() released it
+      if (kind !== AbortKind.SHUTDOWN) this.#leases.delete(step.claim_token);
       return;
     }
     const { json, result } = encodeResult(raw, handler, this.#o.config.worker.max_result_bytes);
@@ -214,7 +219,10 @@ export class Worker {
     }
     // the handler slot frees now; the completion commits in the background (batched with others), so
     // claiming the next steps overlaps with writing this result
-    const completing = this.#complete(step, handler, result, json, log).finally(() => this.#completing.delete(completing));
+    const completing = this.#complete(step, handler, result, json, log).finally(() => {
+      this.#completing.delete(completing);
+      this.#leases.delete(step.claim_token);
+    });
     this.#completing.add(completing);
     if (this.#completing.size > this.#o.config.worker.max_concurrent_handlers * 4) await completing;
   }
@@ -256,14 +264,16 @@ export class Worker {
   }
 
   async #extendLeases(): Promise<void> {
-    if (this.#heartbeatBusy) return;
-    // judge only the claims that were asked about: a step claimed during the round trip is not in the
-    // answer, and must not be taken for a lost lease
-    const asked = [...this.#running.values()].filter((r) => !r.settled);
-    if (asked.length === 0) return;
+    if (this.#heartbeatBusy || this.#leases.size === 0) return;
+    // every claim is extended until its completion is written (a busy database may hold a finished
+    // step's completion for a while); only handlers still running are judged, and only those that were
+    // asked about: a step claimed during the round trip is not in the answer, and must not be taken for
+    // a lost lease
+    const leases = [...this.#leases.values()];
+    const asked = [...this.#running.values()].filter((r) => !r.settled && this.#leases.has(r.step.claim_token));
     this.#heartbeatBusy = true;
     try {
-      const kept = await this.#store.extend(asked.map((r) => leaseOf(r.step)));
+      const kept = await this.#store.extend(leases);
       for (const r of asked) {
         if (kept.has(r.step.claim_token) || r.settled || this.#running.get(r.step.claim_token) !== r) continue;
         // cancelled, finished manually or re-claimed elsewhere: stop the handler; there is nothing to record
@@ -293,6 +303,7 @@ export class Worker {
     if (leftovers.length) {
       for (const r of leftovers) abortWith(r.controller, AbortKind.SHUTDOWN, 'worker shutting down');
       const released = await this.#store.release(leftovers.map((r) => leaseOf(r.step))).catch(() => 0);
+      for (const r of leftovers) this.#leases.delete(r.step.claim_token);
       this.#o.logger.warn(`released ${released} lease(s) of handlers that did not finish in time`);
     }
     if (this.#heartbeat) clearInterval(this.#heartbeat);

@@ -57,7 +57,8 @@ describe('lease heartbeat under a steady stream of claims', () => {
         );
         const finished = await Promise.all(created.map((t) => tasker.waitForTask(t.task_uuid, { timeoutMs: 120_000 })));
         const states = finished.reduce<Record<string, number>>((acc, t) => ((acc[t.state] = (acc[t.state] ?? 0) + 1), acc), {});
-        expect(states).toEqual({ complete: 300 });
+        const failures = await tasker.db.query<{ results: unknown }>(`SELECT results FROM workflow_steps WHERE state <> 'complete' LIMIT 3`);
+        expect({ states, failures }).toEqual({ states: { complete: 300 }, failures: [] });
         expect(executions.size).toBe(300);
         expect([...executions.values()].filter((n) => n !== 1)).toEqual([]);
         const aborted = await tasker.db.query<{ n: number }>(
