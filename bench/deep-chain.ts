@@ -28,7 +28,7 @@ if (!template) throw new Error(problems.map((p) => p.message).join('\n'));
 const registry = new HandlerRegistry();
 registry.register(defineHandler('noop', {}, () => ({ ok: true })));
 const tasker = createTasker({
-  config: { common: { database: { url: url.toString() } }, web: { enabled: false }, templates: { paths: [] }, handlers: { paths: [] } },
+  config: { common: { database: { url: url.toString() } }, worker: { dependency_results_depth: Number(process.env.BENCH_DEPTH ?? 50) }, web: { enabled: false }, templates: { paths: [] }, handlers: { paths: [] } },
   templates: [template],
   registry,
   loadTemplatePaths: false,
