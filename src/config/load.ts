@@ -5,6 +5,7 @@ import { TaskerError } from '../errors.ts';
 import type { Runtime } from '../runtime/types.ts';
 import { configSchema, type TaskerConfig } from './schema.ts';
 import { substituteEnv } from './substitute.ts';
+import { assertDatabaseUrl } from './database-url.ts';
 import { getPath, isTable, mergeInto, setPath, type Table } from './merge.ts';
 
 /** What {@link loadConfig} needs. */
@@ -174,5 +175,6 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
       hint: 'fix the value named above; `tasker config show` prints the merged configuration',
     });
   }
+  assertDatabaseUrl(result.output.common.database.url, provenance.get('common.database.url'));
   return { config: result.output, environment, sources, warnings };
 }

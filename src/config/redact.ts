@@ -1,4 +1,5 @@
 import type { TaskerConfig } from './schema.ts';
+import { maskUrl } from './database-url.ts';
 
 /** Replaces the password of a connection URL with `***`; leaves anything unparseable alone. */
 export function redactUrl(url: string): string {
@@ -8,7 +9,7 @@ export function redactUrl(url: string): string {
     if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {
-    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+    return maskUrl(url);
   }
 }
 

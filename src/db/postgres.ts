@@ -2,6 +2,7 @@ import { isConnectionLost } from './connection-errors.ts';
 import postgres from 'postgres';
 import { TaskerError } from '../errors.ts';
 import { redactUrl } from '../config/redact.ts';
+import { assertDatabaseUrl } from '../config/database-url.ts';
 import type { Db, Queryable } from './types.ts';
 import { prepareParams } from './params.ts';
 import { quoteIdentifier } from './identifiers.ts';
@@ -35,6 +36,7 @@ function jsonText(value: unknown): string {
 /** Connects to a PostgreSQL server with postgres.js and checks that it answers. */
 export async function openPostgres(options: PostgresOptions): Promise<Db> {
   quoteIdentifier(options.schema, 'schema'); // validated before it reaches the search_path
+  assertDatabaseUrl(options.url); // a malformed URL would otherwise be a TypeError from inside the driver
   const prepare = options.prepare ?? true;
   const sql = postgres(options.url, {
     max: options.poolMax,

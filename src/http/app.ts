@@ -3,7 +3,7 @@ import type { Tasker } from '../engine.ts';
 import { silentLogger, type Logger } from '../logging.ts';
 import { TemplateStore } from '../orchestration/template-store.ts';
 import type { Runtime } from '../runtime/types.ts';
-import { createApiKeyCheck } from './auth.ts';
+import { createApiKeyCheck, requiresApiKey } from './auth.ts';
 import type { HttpContext } from './context.ts';
 import { createMetricsState } from './metrics-state.ts';
 import { openApiDocument } from './openapi.ts';
@@ -62,7 +62,7 @@ function buildRouter(version: string): Router<HttpContext> {
 
 /**
  * Creates the HTTP API (DESIGN §10) as a pure `fetch(Request) → Response` function: REST under `/v1`
- * (behind the optional API key), health probes, Prometheus metrics and the OpenAPI document.
+ * and `/health/detailed` (behind the optional API key), health probes, Prometheus metrics and the OpenAPI document.
  */
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const config = options.config ?? options.tasker.config;
@@ -87,7 +87,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     let response: Response;
     try {
       url = new URL(request.url);
-      if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) checkApiKey(request);
+      if (requiresApiKey(url.pathname)) checkApiKey(request);
       response = await router.handle(ctx, request, url);
     } catch (err) {
       const httpError = toHttpError(err);

@@ -5,6 +5,16 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
+/**
+ * Whether a path needs the API key (when one is configured): the REST API under `/v1`, and
+ * `/health/detailed`, which names queues and reports worker statistics. The probes `/health`,
+ * `/health/live` and `/health/ready`, `/metrics` and `/openapi.json` stay open.
+ */
+export function requiresApiKey(pathname: string): boolean {
+  const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+  return path === '/v1' || path.startsWith('/v1/') || path === '/health/detailed';
+}
+
 /** The key a request presents: `X-API-Key`, else `Authorization: Bearer <key>`. */
 export function presentedKey(request: Request): string | null {
   const header = request.headers.get('x-api-key');

@@ -4,18 +4,33 @@ import { StepState, TaskState } from '../orchestration/states.ts';
 
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** How a value that is not an object is named in messages. */
+const describeReceived = (value: unknown): string =>
+  Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value === 'string' ? 'a string' : `a ${typeof value}`;
+
 /** A JSON object (not an array, not null). */
 const jsonObject = v.pipe(
-  v.custom<Record<string, unknown>>(isObject, (i) => `expected a JSON object, got ${i.received}`),
+  v.custom<Record<string, unknown>>(isObject, (i) => `expected a JSON object, got ${describeReceived(i.input)}`),
 );
 const text = (max: number) => v.pipe(v.string('expected a string'), v.maxLength(max, `at most ${max} characters`));
 const optionalText = (max: number) => v.optional(v.nullable(text(max)));
 const name = v.pipe(v.string('expected a string'), v.nonEmpty('must not be empty'), v.maxLength(128, 'at most 128 characters'));
 const uuid = v.pipe(v.string('expected a string'), v.uuid('expected a UUID'));
-const unknownKey = 'unknown field';
+/**
+ * The message of a body object's own issues: valibot gives a strictObject one message for a wrong type,
+ * a missing key and an unknown key alike, so tell them apart here.
+ */
+const fieldIssue = (issue: v.BaseIssue<unknown>): string => {
+  if (issue.expected === 'never') return 'unknown field';
+  if (issue.received === 'undefined') return 'required field is missing';
+  return `expected a JSON object, got ${issue.received}`;
+};
+/** A request body: a JSON object — an array, whose indexes would read as unknown fields, is refused as a whole. */
+const bodyObject = <S extends v.GenericSchema<Record<string, unknown>, unknown>>(what: string, schema: S) =>
+  v.pipe(v.custom<Record<string, unknown>>(isObject, (i) => `expected a JSON object (${what}), got ${describeReceived(i.input)}`), schema);
 
 /** Body of `POST /v1/tasks`. */
-export const createTaskBody = v.strictObject(
+export const createTaskBody = bodyObject('a task request with namespace, name and context', v.strictObject(
   {
     namespace: name,
     name,
@@ -30,17 +45,17 @@ export const createTaskBody = v.strictObject(
     parent_correlation_id: v.optional(v.nullable(uuid)),
     idempotency_key: v.optional(v.nullable(v.pipe(text(255), v.nonEmpty('must not be empty')))),
   },
-  unknownKey,
-);
+  fieldIssue,
+));
 
 const actor = optionalText(256);
 
 /** Body of `PATCH /v1/tasks/{task_uuid}/workflow_steps/{step}`: one manual action. */
-export const stepActionBody = v.variant(
+export const stepActionBody = bodyObject('a step action with an action field', v.variant(
   'action',
   [
-    v.strictObject({ action: v.literal('reset_for_retry'), reason: optionalText(1024), actor }, unknownKey),
-    v.strictObject({ action: v.literal('resolve_manually'), reason: optionalText(1024), actor }, unknownKey),
+    v.strictObject({ action: v.literal('reset_for_retry'), reason: optionalText(1024), actor }, fieldIssue),
+    v.strictObject({ action: v.literal('resolve_manually'), reason: optionalText(1024), actor }, fieldIssue),
     v.strictObject(
       {
         action: v.literal('complete_manually'),
@@ -48,11 +63,11 @@ export const stepActionBody = v.variant(
         actor,
         result: v.custom<Record<string, unknown>>(isObject, 'complete_manually needs a result: a JSON object that dependent steps will read'),
       },
-      unknownKey,
+      fieldIssue,
     ),
   ],
   'expected an object with action reset_for_retry, resolve_manually or complete_manually',
-);
+));
 
 const pageInt = (min: number, max: number) =>
   v.pipe(v.string(), v.regex(/^\d+$/, 'expected a non-negative integer'), v.transform(Number), v.minValue(min, `at least ${min}`), v.maxValue(max, `at most ${max}`));

@@ -107,13 +107,16 @@ export async function createTask(
   const taskUuid = uuidv7();
   const correlationId = req.correlation_id ?? uuidv7();
   const initial = new Set(initialStepNames(template));
-  const steps = template.steps.filter((s) => initial.has(s.name)).map((s) => ({ name: s.name, template: s }));
-  const edges = steps.flatMap((s) => s.template.dependencies.filter((d) => initial.has(d)).map((d) => ({ from: d, to: s.name })));
+  const steps = template.steps.filter((s) => initial.has(s.name)).map((s) => ({ name: s.name, template: s, uuid: uuidv7() }));
+  const uuidOf = new Map(steps.map((s) => [s.name, s.uuid]));
+  // edges by step uuid (generated here), so the statement inserts them without joining names back
+  const edges = steps.flatMap((s) => [...new Set(s.template.dependencies)].filter((d) => initial.has(d)).map((d) => ({ from: uuidOf.get(d) as string, to: s.uuid })));
 
   // The first ready steps of a new task are known without asking the database: those of the initial set
   // with no dependency. So the task, its steps, edges, audit rows, the first queue messages and the wake-up
-  // go in ONE statement — atomic on its own, one round trip (DESIGN §6.4, §6.5).
-  const roots = steps.filter((s) => !edges.some((e) => e.to === s.name)).map((s) => s.name);
+  // go in ONE statement — atomic on its own, one round trip (DESIGN §6.4, §6.5). Everything here is
+  // O(steps + edges): a 10,000-step template creates its task in one statement of linear size.
+  const hasParent = new Set(edges.map((e) => e.to));
   const path: string[] = steps.length ? ['pending', 'initializing', 'enqueuing_steps', 'steps_in_process'] : ['pending', 'initializing', 'complete'];
   const state = path[path.length - 1];
   const queue = workerQueueName(template.namespace);
@@ -122,8 +125,8 @@ export async function createTask(
     req.initiator ?? null, req.source_system ?? null, req.reason ?? null, JSON.stringify(req.tags ?? []),
     req.priority ?? 0, correlationId, req.parent_correlation_id ?? null, hash, state,
     [null, ...path.slice(0, -1)], path, path.map((_, i) => i),
-    steps.map(() => uuidv7()), steps.map((s) => s.name), steps.map((s) => s.template.retry.retryable),
-    steps.map((s) => s.template.retry.maxAttempts), steps.map((s) => roots.includes(s.name)),
+    steps.map((s) => s.uuid), steps.map((s) => s.name), steps.map((s) => s.template.retry.retryable),
+    steps.map((s) => s.template.retry.maxAttempts), steps.map((s) => !hasParent.has(s.uuid)),
     edges.map((e) => e.from), edges.map((e) => e.to),
     queue, options.notify, options.sender ?? '',
   ]);
@@ -178,10 +181,7 @@ const CREATE_SQL = `
     SELECT step_uuid, task_uuid, 'pending', 'enqueued', 1, NULL FROM st WHERE state = 'enqueued'
   ), edges AS (
     INSERT INTO workflow_step_edges (task_uuid, from_step_uuid, to_step_uuid)
-    SELECT f.task_uuid, f.step_uuid, t.step_uuid
-    FROM unnest($24::text[], $25::text[]) AS e(from_name, to_name)
-    JOIN st f ON f.name = e.from_name
-    JOIN st t ON t.name = e.to_name
+    SELECT ins.task_uuid, e.f, e.t FROM ins, unnest($24::uuid[], $25::uuid[]) AS e(f, t)
   ), msg AS (
     INSERT INTO queue_messages (queue_name, message)
     SELECT $26, jsonb_build_object('task_uuid', st.task_uuid, 'step_uuid', st.step_uuid, 'correlation_id', ins.correlation_id)

@@ -56,17 +56,27 @@ export function applyEnvironments(ctx: FieldContext, value: unknown, steps: Step
       }
       overrides.push(override);
     });
-    if (envName === env) for (const override of overrides) applyOverride(steps, override);
+    if (envName === env) applyOverrides(steps, overrides);
   }
 }
 
-function applyOverride(steps: StepTemplate[], override: StepOverride): void {
+// Overrides apply in file order; steps are looked up by name, so N overrides on N steps cost O(N).
+function applyOverrides(steps: StepTemplate[], overrides: StepOverride[]): void {
+  const byName = new Map<string, StepTemplate[]>();
   for (const step of steps) {
-    if (override.name !== 'ALL' && step.name !== override.name) continue;
-    if (override.initialization) {
-      step.handler.initialization = { ...step.handler.initialization, ...override.initialization };
-    }
-    if (override.timeoutSeconds !== undefined) step.timeoutSeconds = override.timeoutSeconds;
-    step.retry = { ...step.retry, ...override.retry };
+    const same = byName.get(step.name);
+    if (same) same.push(step);
+    else byName.set(step.name, [step]);
   }
+  for (const override of overrides) {
+    for (const step of override.name === 'ALL' ? steps : (byName.get(override.name) ?? [])) applyOverride(step, override);
+  }
+}
+
+function applyOverride(step: StepTemplate, override: StepOverride): void {
+  if (override.initialization) {
+    step.handler.initialization = { ...step.handler.initialization, ...override.initialization };
+  }
+  if (override.timeoutSeconds !== undefined) step.timeoutSeconds = override.timeoutSeconds;
+  step.retry = { ...step.retry, ...override.retry };
 }

@@ -1,7 +1,7 @@
 // parseTemplate: one file's text → normalized, validated template plus every problem found.
 import type { FieldContext } from './fields.ts';
 import { normalizeTemplate } from './normalize.ts';
-import { formatOf, parseSource } from './source.ts';
+import { formatOf, parentPath, parseSource } from './source.ts';
 import type { Problem, TaskTemplate, TemplateLoadOptions } from './types.ts';
 import { validateTemplate } from './validate.ts';
 
@@ -29,9 +29,15 @@ export function parseTemplate(text: string, file: string, options: TemplateLoadO
 
 // A field already reported as the wrong type is read as empty; validation would then report it
 // (or something under it) again as missing, which only adds noise.
+// (A set of error paths and a walk up each later path, so this stays linear in the number of problems.)
 function withoutRepeats(earlier: Problem[], later: Problem[]): Problem[] {
-  const errorPaths = earlier.filter((p) => p.severity === 'error').map((p) => p.path);
-  return later.filter((p) => !errorPaths.some((e) => p.path === e || p.path.startsWith(`${e}.`) || p.path.startsWith(`${e}[`)));
+  const errorPaths = new Set(earlier.filter((p) => p.severity === 'error').map((p) => p.path));
+  const underError = (path: string): boolean => {
+    if (errorPaths.has(path)) return true;
+    for (let p = parentPath(path); p !== ''; p = parentPath(p)) if (errorPaths.has(p)) return true;
+    return false;
+  };
+  return later.filter((p) => !underError(p.path));
 }
 
 // Problems in file order; ones without a line (missing top-level fields) first. The sort is stable.

@@ -42,9 +42,24 @@ describe('API key on /v1', () => {
     expect(created.status).toBe(201);
   });
 
-  it('leaves health, metrics and the OpenAPI document open', async () => {
-    for (const path of ['/health', '/health/live', '/health/ready', '/health/detailed', '/metrics', '/openapi.json']) {
+  it('leaves the health probes, metrics and the OpenAPI document open', async () => {
+    for (const path of ['/health', '/health/live', '/health/ready', '/metrics', '/openapi.json']) {
       expect((await h.request('GET', path)).status).toBe(200);
+    }
+  });
+
+  it('puts /health/detailed (queue names, worker statistics) behind the key, trailing slash or not', async () => {
+    for (const path of ['/health/detailed', '/health/detailed/']) {
+      for (const headers of [{}, { 'x-api-key': 'wrong' }] as Array<Record<string, string>>) {
+        const res = await h.request('GET', path, { headers });
+        expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(401);
+        const text = await res.text();
+        expect(text).toContain('UNAUTHORIZED');
+        expect(text).not.toMatch(/linear_workflow|in_flight|queues/);
+      }
+      const ok = await h.request('GET', path, { headers: { authorization: `Bearer ${KEY}` } });
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { queues: unknown[] }).queues).toBeInstanceOf(Array);
     }
   });
 

@@ -13,7 +13,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; details?: Record<string, any> } }).error;
+const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string; details?: Record<string, any> } }).error;
 
 describe('GET /v1/tasks/{uuid}/workflow_steps', () => {
   it('lists the steps with their dependencies and results', async () => {
@@ -77,6 +77,9 @@ describe('PATCH /v1/tasks/{uuid}/workflow_steps/{step}', () => {
     expect(noResult.status).toBe(400);
     const paths = (await errorOf(noResult)).details!.violations.map((v: { path: string }) => v.path).sort();
     expect(paths).toEqual(['actor', 'extra', 'result']);
+    const array = await h.request('PATCH', `/v1/tasks/${taskUuid}/workflow_steps/x`, { body: JSON.stringify([{ action: 'reset_for_retry' }]) });
+    expect(array.status).toBe(400);
+    expect((await errorOf(array)).message).toBe('invalid step action: (root): expected a JSON object (a step action with an action field), got an array');
     expect((await h.request('PATCH', `/v1/tasks/${taskUuid}/workflow_steps/x`, { body: 'action=reset', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
   });
 });

@@ -31,6 +31,23 @@ describe('POST /v1/tasks', () => {
     expect(error.details!.violations.map((v: { path: string }) => v.path).sort()).toEqual(['colour', 'context', 'correlation_id', 'name', 'namespace']);
   });
 
+  it('says which fields are missing and which are unknown, each in its own words', async () => {
+    const res = await h.request('POST', '/v1/tasks', { body: { name: 'linear_workflow', context: [], colour: 'red' } });
+    const messages = Object.fromEntries((await errorOf(res)).details!.violations.map((v: { path: string; message: string }) => [v.path, v.message]));
+    expect(messages).toEqual({ namespace: 'required field is missing', context: 'expected a JSON object, got an array', colour: 'unknown field' });
+  });
+
+  it('answers a body that is an array, a string or null with one "expected an object", not its indexes as unknown fields', async () => {
+    for (const [body, got] of [[[linear(2)], 'an array'], [['namespace', 'name'], 'an array'], ['"linear_workflow"', 'a string'], ['null', 'null']] as const) {
+      const res = await h.request('POST', '/v1/tasks', { body: typeof body === 'string' ? body : JSON.stringify(body) });
+      expect(res.status).toBe(400);
+      const error = await errorOf(res);
+      expect(error.message).toBe(`invalid task request: (root): expected a JSON object (a task request with namespace, name and context), got ${got}`);
+      expect(error.details!.violations).toHaveLength(1);
+      expect(error.message).not.toContain('unknown field');
+    }
+  });
+
   it("answers 400 with the template's input_schema violations", async () => {
     const res = await h.request('POST', '/v1/tasks', { body: { namespace: 'linear_workflow', name: 'linear_workflow', context: { even_number: 'six' } } });
     expect(res.status).toBe(400);

@@ -39,7 +39,7 @@ async function readinessChecks(ctx: HttpContext): Promise<Record<string, Check>>
 
 const uptime = (ctx: HttpContext) => Math.round((Date.now() - ctx.startedAt.getTime()) / 1000);
 
-/** `/health`, `/health/live`, `/health/ready`, `/health/detailed` (unauthenticated, outside /v1). */
+/** `/health`, `/health/live`, `/health/ready` (open probes) and `/health/detailed` (behind the API key when one is set). */
 export function addHealthRoutes(router: Router<HttpContext>): void {
   const live = (ctx: HttpContext) => json({ status: 'ok', uptime_seconds: uptime(ctx) });
   router.add('GET', '/health', live);
