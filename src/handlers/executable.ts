@@ -27,7 +27,7 @@ export class MethodDispatchWrapper implements ExecutableHandler {
   readonly targetMethod: string;
 
   constructor(handler: StepHandler, targetMethod: string) {
-    if (!methodOf(handler, targetMethod)) throw new MethodDispatchError(handler.name, targetMethod);
+    if (!methodOf(handler, targetMethod)) throw new MethodDispatchError(handler.name ?? handler.constructor.name, targetMethod);
     this.handler = handler;
     this.targetMethod = targetMethod;
   }
@@ -37,19 +37,20 @@ export class MethodDispatchWrapper implements ExecutableHandler {
     return this.targetMethod;
   }
 
-  /** The wrapped handler's name. */
+  /** The wrapped handler's name (a plain class without StepHandler's getter: its static handlerName). */
   get name(): string {
-    return this.handler.name;
+    const ctor = this.handler.constructor as Partial<StepHandlerClass> & { name: string };
+    return this.handler.name ?? (ctor.handlerName || ctor.name);
   }
 
   /** The wrapped handler's version. */
   get version(): string {
-    return this.handler.version;
+    return this.handler.version ?? (this.handler.constructor as Partial<StepHandlerClass>).handlerVersion ?? '1.0.0';
   }
 
   /** The wrapped handler's capabilities. */
   get capabilities(): string[] {
-    return this.handler.capabilities;
+    return this.handler.capabilities ?? ['process'];
   }
 
   /** Runs the target method. */
@@ -59,7 +60,7 @@ export class MethodDispatchWrapper implements ExecutableHandler {
 
   /** The wrapped handler's config schema. */
   configSchema(): Record<string, unknown> | null {
-    return this.handler.configSchema();
+    return typeof this.handler.configSchema === 'function' ? this.handler.configSchema() : null;
   }
 
   /** The wrapped handler. */
