@@ -2,7 +2,8 @@ import * as v from 'valibot';
 import { configSchema, type TaskerConfig, type TaskerConfigInput } from './config/schema.ts';
 import { TaskerError } from './errors.ts';
 import { getRuntime, type Runtime } from './runtime/index.ts';
-import { silentLogger, type Logger } from './logging.ts';
+import { setDefaultLogger, silentLogger, type Logger } from './logging.ts';
+import { clearCurrentTasker, setCurrentTasker } from './client/current.ts';
 import { openDatabase } from './db/open.ts';
 import { migrate } from './db/migrate.ts';
 import type { Db } from './db/types.ts';
@@ -43,6 +44,8 @@ export interface TaskerOptions {
   loadTemplatePaths?: boolean;
   /** Discover handlers under `[handlers] paths` (default true). */
   discoverHandlerPaths?: boolean;
+  /** Fail `start()` when a handler module fails to import (default: log it and go on without its handlers). */
+  strictHandlers?: boolean;
   /** Which roles to run (defaults from `[orchestration] enabled` and `[worker] enabled`). */
   roles?: { orchestrator?: boolean; worker?: boolean };
   /** Extra completion hooks run inside result processing, after the built-in decision and batch hooks. */
@@ -163,6 +166,8 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
     async start() {
       if (started) return;
       started = true;
+      if (options.logger) setDefaultLogger(options.logger);
+      setCurrentTasker(tasker);
       runtime = options.runtime ?? (await getRuntime());
       if (options.loadTemplatePaths !== false) {
         // search paths that don't exist are skipped (the defaults ./templates and ./config/tasks often don't)
@@ -183,7 +188,7 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
         templates = [...templates, ...loaded.templates];
       }
       if (options.discoverHandlerPaths !== false) {
-        handlers = (await discoverHandlers(runtime, config.handlers.paths, registry)).handlers;
+        handlers = (await discoverHandlers(runtime, config.handlers.paths, registry, { strict: options.strictHandlers, logger })).handlers;
       }
       if (!db) db = await openDatabase(config, runtime, { share: options.shareEmbedded ?? false, applicationName: `tasker-${workerId}` });
       await migrate(db);
@@ -233,6 +238,7 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
       for (const w of wakers.splice(0)) await w.stop();
       if (db && ownsDb) await db.close();
       db = ownsDb ? null : db;
+      clearCurrentTasker(tasker);
       worker = null;
       orchestrator = null;
       started = false;

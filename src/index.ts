@@ -14,8 +14,34 @@ export { createBatchHook, createFailFastHook } from './orchestration/batches.ts'
 export type { CompletionHook, FailureHook } from './orchestration/result-processor.ts';
 export { loadConfig, redactConfig, type TaskerConfig, type TaskerConfigInput } from './config/index.ts';
 export { parseTemplate, validateTemplate, loadTemplates, type TaskTemplate, type StepTemplate, type Problem } from './templates/index.ts';
-export { discoverHandlers } from './worker/discovery.ts';
+export { discoverHandlers, type DiscoveryFailure, type DiscoveryOptions, type DiscoveryResult } from './worker/discovery.ts';
 export { TaskerError, isTaskerError, ErrorCode } from './errors.ts';
-export { createLogger, silentLogger as silentTaskerLogger, type Logger } from './logging.ts';
+export { createLogger as createTaskerLogger, silentLogger as silentTaskerLogger, setDefaultLogger, getDefaultLogger, type Logger } from './logging.ts';
 export { getRuntime, type Runtime } from './runtime/index.ts';
 export { createHttpApp, startHttpServer, type HttpApp, type HttpAppOptions } from './http/index.ts';
+
+// ---- Compatibility with the original worker (@tasker-systems/tasker), issue 14: names exported explicitly ----
+export {
+  BatchableMixin, applyBatchable, Batchable, BatchableStepHandler,
+  aggregateBatchResults, createBatches, isCreateBatches, isNoBatches, noBatches, createBatchWorkerContext,
+  batchAnalyzerSuccess, batchSuccess, createBatchOutcome, createCursorConfig, createCursorConfigs, createCursorRanges,
+  cursorConfigsForWorkers, cursorConfigsOfSize, noBatchesResult,
+  batchWorkerResult, batchWorkerSuccess, createWorkerOutcome, getBatchWorkerInputs, getBatchContext, handleNoOpWorker, checkpointYield,
+  type BatchableResult, type BatchAggregationResult, type BatchAnalyzerOutcome, type BatchMetadata, type BatchProcessingOutcome,
+  type BatchWorkerConfig, type BatchWorkerContext, type BatchWorkerOutcome, type CreateBatchesOutcome, type CursorConfig,
+  type FailureStrategy, type NoBatchesOutcome, type RustBatchWorkerInputs, type RustCursorConfig,
+  DecisionType, DecisionMixin, applyDecision, APIMixin, applyAPI,
+  type APICapable, type DecisionCapable, type DecisionPointOutcome, type DecisionPointOutcomeJSON, type ApiHandlerArgs,
+  ResolverChain, ExplicitMappingResolver, ClassLookupResolver, ModulePathResolver, RegistryResolver, MethodDispatchWrapper, ResolvedStepHandler,
+  effectiveMethod, fromCallable, fromDto, hasResolverHint, normalizeToDefinition, usesMethodDispatch,
+  MethodDispatchError, NoResolverMatchError, ResolutionError, ResolverNotFoundError,
+  type BaseResolver, type ExecutableHandler, type HandlerDefinition, type HandlerEntry, type HandlerFactory, type HandlerSpec,
+  type RegistryResolverStatic, type ResolverConfig,
+  logDebug, logError, logInfo, logTrace, logWarn, createFieldLogger as createLogger, type FieldLogger, type LogFields,
+} from './handlers/index.ts';
+export {
+  TaskerClient, TaskerClientError, getTaskerClient,
+  type CancelTaskResponse, type CreateTaskOptions, type HealthCheckResponse, type HttpTransportOptions, type ListTasksOptions,
+  type PaginationInfo, type StepAuditResponse, type StepReadinessStatus, type StepResponse, type TaskerClientTarget,
+  type TaskListResponse, type TaskResponse,
+} from './client/index.ts';

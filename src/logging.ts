@@ -76,3 +76,24 @@ export const silentLogger: Logger = {
   error() {},
   child: () => silentLogger,
 };
+
+// The logger behind the original worker's logTrace/logInfo/... helpers and a handler's `this.logger`: the engine's
+// logger once a `createTasker({logger})` process installed it, else a plain stderr writer for warn and error.
+const fallbackLogger: Logger = {
+  debug() {},
+  info() {},
+  warn: (message, fields) => console.warn(`[tasker] WARN ${message}${fields && Object.keys(fields).length ? ` ${JSON.stringify(clean(fields))}` : ''}`),
+  error: (message, fields) => console.error(`[tasker] ERROR ${message}${fields && Object.keys(fields).length ? ` ${JSON.stringify(clean(fields))}` : ''}`),
+  child: () => fallbackLogger,
+};
+let defaultLogger: Logger = fallbackLogger;
+
+/** Installs the logger the log helpers and handler loggers write through (`createTasker` does this with its logger). */
+export function setDefaultLogger(logger: Logger | null): void {
+  defaultLogger = logger ?? fallbackLogger;
+}
+
+/** The logger installed by {@link setDefaultLogger} (a stderr writer for warn/error until one is). */
+export function getDefaultLogger(): Logger {
+  return defaultLogger;
+}

@@ -73,7 +73,7 @@ export class CsvBatchWorkerHandler extends BatchableStepHandler {
       valueCents += product.priceCents * product.quantity;
       categories[product.category] = (categories[product.category] ?? 0) + 1;
     });
-    return this.batchWorkerSuccess(
+    return this.batchWorkerResult(
       { processed_rows: rows.length, inventory_value: valueCents / 100, categories },
       batch,
     );

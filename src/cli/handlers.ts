@@ -8,10 +8,11 @@ const list = defineCommand({
   args: {
     ...commonArgs,
     format: { type: 'string', description: 'table|json', default: 'table' },
+    strict: { type: 'boolean', description: 'fail at once when a handler module fails to import (default: list it and go on)' },
   },
   async run({ args }) {
     const ctx = await setup(args);
-    const { handlers } = await discoverHandlers(ctx.runtime, ctx.config.handlers.paths);
+    const { handlers, failures } = await discoverHandlers(ctx.runtime, ctx.config.handlers.paths, undefined, { strict: args.strict === true });
     const loaded = await loadTemplates(ctx.runtime, ctx.config.templates.paths, { env: ctx.loaded.environment });
     const templates = loaded.templates.map((t) => ({
       namespace: t.namespace,
@@ -20,10 +21,10 @@ const list = defineCommand({
       file: t.sourceFile ?? '',
       callables: t.steps.map((s) => s.handler.callable),
     }));
-    const out = formatHandlerList(handlers, templates, args.format === 'json' ? 'json' : 'table', { baseDir: ctx.runtime.cwd() });
+    const out = formatHandlerList(handlers, templates, args.format === 'json' ? 'json' : 'table', { baseDir: ctx.runtime.cwd(), failures });
     ctx.runtime.writeStdout(out.endsWith('\n') ? out : out + '\n');
     const missing = templates.some((t) => t.callables.some((c) => !handlers.some((h) => h.name === c) && !c.startsWith('.')));
-    return missing ? 1 : 0;
+    return missing || failures.length > 0 ? 1 : 0;
   },
 });
 

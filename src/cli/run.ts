@@ -17,6 +17,7 @@ export default defineCommand({
     web: { type: 'boolean', description: 'serve the HTTP API ([web] enabled); --no-web for headless' },
     bind: { type: 'string', description: 'HTTP bind address host:port ([web] bind_address, default 127.0.0.1:8080)' },
     'status-interval': { type: 'string', description: 'seconds between status lines (0 = off)', default: '5' },
+    strict: { type: 'boolean', description: 'refuse to start when a handler module fails to import (default: log it and go on)' },
   },
   async run({ args }) {
     const role = String(args.role);
@@ -39,6 +40,7 @@ export default defineCommand({
       runtime,
       logger,
       shareEmbedded: true,
+      strictHandlers: args.strict === true,
       roles: {
         orchestrator: role !== 'worker' && config.orchestration.enabled,
         worker: role !== 'orchestrator' && config.worker.enabled,

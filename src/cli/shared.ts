@@ -3,7 +3,7 @@ import { TaskerError } from '../errors.ts';
 import { getRuntime, type Runtime } from '../runtime/index.ts';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import type { TaskerConfig } from '../config/schema.ts';
-import { createLogger, type Logger } from '../logging.ts';
+import { createLogger, setDefaultLogger, type Logger } from '../logging.ts';
 import { openDatabase } from '../db/open.ts';
 import { migrate, assertCompatible } from '../db/migrate.ts';
 import type { Db } from '../db/types.ts';
@@ -53,6 +53,7 @@ export async function setup(args: Args, overrides: Record<string, unknown> = {},
   });
   const logger = createLogger({ runtime, level: loaded.config.logging.level, format: loaded.config.logging.format });
   for (const w of loaded.warnings) logger.warn(w);
+  setDefaultLogger(logger);
   return { runtime, config: loaded.config, loaded, logger };
 }
 

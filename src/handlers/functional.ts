@@ -7,7 +7,7 @@ import { StepHandlerResult } from './step-handler-result.ts';
 import { ApiHandler } from './api-handler.ts';
 import { DecisionHandler, decisionRouteResult, decisionSkipResult } from './decision-handler.ts';
 import { BatchableStepHandler } from './batchable.ts';
-import { batchSuccess, createCursorConfigs, createCursorRanges, noBatchesResult } from './batch-analyzer.ts';
+import { batchSuccess, cursorConfigsForWorkers, cursorConfigsOfSize, noBatchesResult } from './batch-analyzer.ts';
 import { getBatchContext, handleNoOpWorker, type BatchWorkerContext } from './batch-worker.ts';
 import { resultFromError, wrapReturnValue } from './outcome.ts';
 
@@ -66,6 +66,9 @@ export interface ApiHandlerOptions extends HandlerOptions {
   defaultTimeout?: number;
   defaultHeaders?: Record<string, string>;
 }
+
+/** What a {@link defineApiHandler} body receives: the injected args plus `api`, the ApiHandler instance. */
+export type ApiHandlerArgs = HandlerArgs & { api: ApiHandler };
 
 function pairs(spec: Record<string, string> | string[] | undefined): Array<[string, string]> {
   if (!spec) return [];
@@ -127,7 +130,7 @@ export function defineDecisionHandler(name: string, options: HandlerOptions, fn:
 
 /**
  * A batch analyzer class creating workers of template step `options.workerTemplate`. The body returns a
- * {@link BatchConfig} (`workerCount` → `createCursorConfigs`, else `batchSize` → `createCursorRanges`;
+ * {@link BatchConfig} (`workerCount` → `cursorConfigsForWorkers`, else `batchSize` → `cursorConfigsOfSize`;
  * 0 items → `no_batches`) or a result.
  */
 export function defineBatchAnalyzer(
@@ -146,8 +149,8 @@ export function defineBatchAnalyzer(
         if (config.totalItems === 0) return noBatchesResult('no items to process', config.metadata);
         const configs =
           config.workerCount !== undefined
-            ? createCursorConfigs(config.totalItems, config.workerCount)
-            : createCursorRanges(config.totalItems, config.batchSize ?? config.totalItems);
+            ? cursorConfigsForWorkers(config.totalItems, config.workerCount)
+            : cursorConfigsOfSize(config.totalItems, config.batchSize ?? config.totalItems);
         return batchSuccess(options.workerTemplate, configs, config.metadata);
       });
     }
@@ -177,7 +180,7 @@ export function defineBatchWorker(
 export function defineApiHandler(
   name: string,
   options: ApiHandlerOptions,
-  fn: HandlerFn<HandlerArgs & { api: ApiHandler }>,
+  fn: HandlerFn<ApiHandlerArgs>,
 ): StepHandlerClass {
   const cls = class extends ApiHandler {
     static override baseUrl = options.baseUrl ?? '';

@@ -19,26 +19,56 @@ export {
 export { StepHandler, HandlerType, isHandlerClass, type StepHandlerClass } from './step-handler.ts';
 export { ApiResponse, classifyHttpStatus, parseRetryAfter, HTTP_ERROR_TYPES } from './api-response.ts';
 export { ApiHandler, type ApiRequestOptions } from './api-handler.ts';
+export { APIMixin, applyAPI, type APICapable, type ApiSettings } from './api-mixin.ts';
+export { DecisionHandler, DecisionStepHandler } from './decision-handler.ts';
 export {
-  DecisionHandler,
-  DecisionStepHandler,
+  DecisionType,
   decisionRouteResult,
   decisionSkipResult,
   type DecisionPointOutcome,
-} from './decision-handler.ts';
+  type DecisionPointOutcomeJSON,
+} from './decision-outcome.ts';
+export { DecisionMixin, applyDecision, type DecisionCapable } from './decision-mixin.ts';
 export {
+  aggregateBatchResults,
+  createBatches,
+  isCreateBatches,
+  isNoBatches,
+  noBatches,
+  type BatchableResult,
+  type BatchAggregationResult,
+  type BatchAnalyzerOutcome,
+  type BatchMetadata,
+  type BatchProcessingOutcome,
+  type BatchWorkerConfig,
+  type BatchWorkerOutcome,
+  type CreateBatchesOutcome,
+  type CursorConfig,
+  type FailureStrategy,
+  type NoBatchesOutcome,
+  type RustBatchWorkerInputs,
+  type RustCursorConfig,
+} from './batch-types.ts';
+export {
+  batchAnalyzerSuccess,
   batchSuccess,
+  createBatchOutcome,
+  createCursorConfig,
   createCursorConfigs,
   createCursorRanges,
+  cursorConfigsForWorkers,
+  cursorConfigsOfSize,
   noBatchesResult,
-  type BatchProcessingOutcome,
-  type CursorConfig,
 } from './batch-analyzer.ts';
 export {
+  batchWorkerResult,
   batchWorkerSuccess,
   checkpointYield,
+  createBatchWorkerContext,
+  createWorkerOutcome,
   extractCheckpointYield,
   getBatchContext,
+  getBatchWorkerInputs,
   handleNoOpWorker,
   type BatchWorkerContext,
   type CheckpointYield,
@@ -50,6 +80,7 @@ export {
   type BatchAggregationScenario,
 } from './batch-aggregation.ts';
 export { Batchable, BatchableStepHandler, isBatchableClass } from './batchable.ts';
+export { BatchableMixin, applyBatchable } from './batchable-mixin.ts';
 export { PermanentError, RetryableError } from './handler-errors.ts';
 export { resultFromError, wrapReturnValue } from './outcome.ts';
 export {
@@ -59,6 +90,7 @@ export {
   defineBatchWorker,
   defineDecisionHandler,
   defineHandler,
+  type ApiHandlerArgs,
   type ApiHandlerOptions,
   type BatchConfig,
   type HandlerArgs,
@@ -68,11 +100,29 @@ export {
 export { describeHandler, type HandlerInfo } from './handler-info.ts';
 export {
   ExplicitMappingResolver,
-  ModulePathResolver,
+  type BaseResolver,
+  type HandlerEntry,
+  type HandlerFactory,
   type HandlerLookup,
   type HandlerResolver,
-  type HandlerSpec,
-  type ModulePathResolverOptions,
   type ResolvedHandler,
+  type ResolverConfig,
+  type ResolverOutcome,
 } from './resolvers.ts';
+export { ClassLookupResolver, ModulePathResolver, type ModulePathResolverOptions } from './module-path-resolver.ts';
+export { RegistryResolver, type RegistryResolverStatic } from './registry-resolver.ts';
+export { ResolverChain } from './resolver-chain.ts';
+export { MethodDispatchWrapper, ResolvedStepHandler, type ExecutableHandler } from './executable.ts';
+export {
+  effectiveMethod,
+  fromCallable,
+  fromDto,
+  hasResolverHint,
+  normalizeToDefinition,
+  usesMethodDispatch,
+  type HandlerDefinition,
+  type HandlerSpec,
+} from './handler-definition.ts';
+export { MethodDispatchError, NoResolverMatchError, ResolutionError, ResolverNotFoundError } from './registry-errors.ts';
 export { HandlerRegistry, type HandlerRegistryOptions } from './registry.ts';
+export { createFieldLogger, logDebug, logError, logInfo, logTrace, logWarn, type FieldLogger, type LogFields } from './log-helpers.ts';

@@ -1,13 +1,10 @@
-import { TaskerError } from '../errors.ts';
-import type { StepHandlerClass } from './step-handler.ts';
-import {
-  ExplicitMappingResolver,
-  ModulePathResolver,
-  type HandlerResolver,
-  type HandlerSpec,
-  type ModulePathResolverOptions,
-  type ResolvedHandler,
-} from './resolvers.ts';
+import { ResolvedStepHandler } from './executable.ts';
+import { hasResolverHint, normalizeToDefinition, type HandlerSpec } from './handler-definition.ts';
+import { ModulePathResolver, type ModulePathResolverOptions } from './module-path-resolver.ts';
+import { ResolverNotFoundError } from './registry-errors.ts';
+import { ResolverChain } from './resolver-chain.ts';
+import { ExplicitMappingResolver, type BaseResolver } from './resolvers.ts';
+import type { StepHandler, StepHandlerClass } from './step-handler.ts';
 
 /** Options of {@link HandlerRegistry}. */
 export interface HandlerRegistryOptions {
@@ -17,16 +14,30 @@ export interface HandlerRegistryOptions {
 
 /**
  * Registered handler classes plus the resolver chain that turns a template's `handler` spec into a runnable
- * handler: explicit mapping (priority 10), then relative module paths (priority 100), then custom resolvers
- * by priority. A spec's `resolver` restricts resolution to that one resolver.
+ * handler: explicit mapping (priority 10), then module paths / packages (`module_path`, alias `class_lookup`,
+ * priority 100), then custom resolvers by priority. A spec's `resolver` restricts resolution to that one resolver.
  */
 export class HandlerRegistry {
   private readonly handlers = new Map<string, StepHandlerClass>();
-  private readonly resolvers: HandlerResolver[] = [];
+  private readonly chain: ResolverChain;
+  private readonly explicit: ExplicitMappingResolver;
+  private initialized = false;
 
   constructor(options: HandlerRegistryOptions = {}) {
-    this.addResolver(new ExplicitMappingResolver());
-    this.addResolver(new ModulePathResolver(options.modulePath));
+    this.chain = new ResolverChain(this);
+    this.explicit = new ExplicitMappingResolver('explicit_mapping', this);
+    this.chain.addResolver(this.explicit);
+    this.chain.addResolver(new ModulePathResolver(options.modulePath));
+  }
+
+  /** Prepares the registry (the resolver chain is ready at construction, so this only marks it initialized). */
+  async initialize(): Promise<void> {
+    this.initialized = true;
+  }
+
+  /** {@link initialize} unless already done. */
+  async ensureInitialized(): Promise<void> {
+    if (!this.initialized) await this.initialize();
   }
 
   /** Registers `cls` under `name`, or under its static `handlerName` when called as `register(cls)`. Replaces an existing entry. */
@@ -71,47 +82,59 @@ export class HandlerRegistry {
   }
 
   /** Adds a resolver to the chain (kept sorted by priority; a resolver with the same name is replaced). */
-  addResolver(resolver: HandlerResolver): void {
-    const existing = this.resolvers.findIndex((r) => r.name === resolver.name);
-    if (existing !== -1) this.resolvers.splice(existing, 1);
-    this.resolvers.push(resolver);
-    this.resolvers.sort((a, b) => a.priority - b.priority);
+  addResolver(resolver: BaseResolver): void {
+    this.chain.addResolver(resolver);
   }
 
-  /** The resolver named `name`. */
-  getResolver(name: string): HandlerResolver | undefined {
-    return this.resolvers.find((r) => r.name === name);
+  /** The resolver named `name` (`class_lookup` finds the module-path resolver). */
+  getResolver(name: string): BaseResolver | undefined {
+    return this.chain.getResolver(name);
   }
 
   /** `[name, priority]` of every resolver, in the order they are tried. */
   listResolvers(): Array<[string, number]> {
-    return this.resolvers.map((r) => [r.name, r.priority]);
+    return this.chain.listResolvers();
+  }
+
+  /** The resolver chain this registry resolves with. */
+  getResolverChain(): ResolverChain {
+    return this.chain;
   }
 
   /**
-   * Resolves a callable (or full spec) to an instance ready for `executeHandler`. Null when no resolver finds it,
-   * the spec names an unknown resolver, or the handler lacks `spec.method`. Rejects with TaskerError
+   * Resolves a callable (or full spec) to a handler ready to run: `call(context)` runs it, `handler` / `method` say
+   * what runs. A `method` the handler lacks falls back to `call` with a warning (`requestedMethod` keeps the name).
+   * Null when no resolver finds it or the spec names an unknown resolver. Rejects with TaskerError
    * HANDLER_LOAD_FAILED when a module fails to load or the constructor throws.
    */
-  async resolve(spec: string | HandlerSpec): Promise<ResolvedHandler | null> {
-    const full: HandlerSpec = typeof spec === 'string' ? { callable: spec } : spec;
-    const chain = full.resolver ? this.resolvers.filter((r) => r.name === full.resolver) : this.resolvers;
-    for (const resolver of chain) {
-      const cls = await resolver.resolve(full, this);
-      if (!cls) continue;
-      const method = full.method || 'call';
-      let handler;
-      try {
-        handler = new cls();
-      } catch (err) {
-        throw new TaskerError('HANDLER_LOAD_FAILED', `Handler '${full.callable}' could not be constructed: ${(err as Error)?.message ?? String(err)}`, {
-          cause: err,
-          details: { callable: full.callable },
-        });
-      }
-      if (typeof (handler as unknown as Record<string, unknown>)[method] !== 'function') return null;
-      return { name: handler.name, callable: full.callable, method, resolver: resolver.name, handler, handlerClass: cls };
+  async resolve(spec: HandlerSpec): Promise<ResolvedStepHandler | null> {
+    try {
+      return await this.chain.resolve(spec);
+    } catch (err) {
+      if (err instanceof ResolverNotFoundError) return null;
+      throw err;
     }
-    return null;
+  }
+
+  /** Like {@link resolve} but synchronous, from registered handlers only (explicit mapping); null otherwise. */
+  resolveSync(spec: HandlerSpec): ResolvedStepHandler | null {
+    const definition = normalizeToDefinition(spec);
+    if (hasResolverHint(definition) && this.chain.getResolver(definition.resolver!) !== this.explicit) return null;
+    const outcome = this.explicit.resolve(definition);
+    if (!outcome) return null;
+    const handler: StepHandler = typeof outcome === 'function' ? new outcome() : outcome;
+    return this.chain.wrapForMethodDispatch(handler, definition, this.explicit.name);
+  }
+
+  /** What the registry holds: `{initialized, handlerCount, handlers: {name: className}, resolvers}`. */
+  debugInfo(): Record<string, unknown> {
+    return {
+      initialized: this.initialized,
+      handlerCount: this.handlers.size,
+      handlers: Object.fromEntries([...this.handlers].map(([name, cls]) => [name, cls.name])),
+      resolvers: this.listResolvers(),
+    };
   }
 }
+
+export { ResolvedStepHandler };

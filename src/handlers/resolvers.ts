@@ -1,105 +1,107 @@
-import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { TaskerError } from '../errors.ts';
-import { getRuntime } from '../runtime/index.ts';
+// The resolver contract and the explicit-mapping resolver (priority 10). A resolver turns a handler definition into
+// a handler class or instance; the chain (resolver-chain.ts) tries them by priority.
+import type { HandlerDefinition } from './handler-definition.ts';
 import type { StepHandler, StepHandlerClass } from './step-handler.ts';
 
-/** A template step's `handler` block as far as resolution is concerned. */
-export interface HandlerSpec {
-  callable: string;
-  /** Method to call instead of `call`. */
-  method?: string | null;
-  /** Name of the one resolver to use (`explicit_mapping`, `module_path` or a custom one). */
-  resolver?: string | null;
-  initialization?: Record<string, unknown>;
-}
+/** A template step's `handler` block as far as resolution is concerned (same shape as HandlerDefinition). */
+export type HandlerSpec = HandlerDefinition;
 
 /** Read access to registered handler classes, as resolvers see the registry. */
 export interface HandlerLookup {
   getHandlerClass(name: string): StepHandlerClass | undefined;
 }
 
-/** One link of the resolver chain; lower `priority` runs first. Returns null when it cannot resolve `spec`. */
-export interface HandlerResolver {
+/** Extra context handed to resolvers (the original worker's ResolverConfig). */
+export type ResolverConfig = Record<string, unknown>;
+
+/** What a resolver may return: a handler class (instantiated by the chain), an instance, or null. */
+export type ResolverOutcome = StepHandlerClass | StepHandler | null;
+
+/**
+ * One link of the resolver chain; lower `priority` runs first. `canResolve` (optional) is a cheap pre-check;
+ * `resolve` returns null when it cannot resolve the definition, throws only for real failures (a module that fails
+ * to load). The second argument is the registry for tasker resolvers, extra config for original-style ones.
+ */
+export interface BaseResolver {
   readonly name: string;
   readonly priority: number;
-  resolve(spec: HandlerSpec, registry: HandlerLookup): StepHandlerClass | null | Promise<StepHandlerClass | null>;
+  canResolve?(definition: HandlerDefinition, config?: ResolverConfig): boolean;
+  resolve(definition: HandlerDefinition, context: HandlerLookup & ResolverConfig): ResolverOutcome | Promise<ResolverOutcome>;
 }
 
-/** Resolves a callable that is a registered handler name (priority 10). */
-export class ExplicitMappingResolver implements HandlerResolver {
-  readonly name = 'explicit_mapping';
-  readonly priority = 10;
+/** tasker's name for {@link BaseResolver}. */
+export type HandlerResolver = BaseResolver;
 
-  /** The registered class named `spec.callable`, or null. */
-  resolve(spec: HandlerSpec, registry: HandlerLookup): StepHandlerClass | null {
-    return registry.getHandlerClass(spec.callable) ?? null;
-  }
-}
+/** A factory registered with {@link ExplicitMappingResolver.register}: called with the resolver config. */
+export type HandlerFactory = (config: ResolverConfig) => StepHandler;
 
-/** Options of {@link ModulePathResolver}. */
-export interface ModulePathResolverOptions {
-  /** Directory relative callables are resolved against (default: the process working directory). */
-  baseDir?: string;
-  /** Module loader (default: the runtime adapter's `importModule`). */
-  importModule?: (path: string) => Promise<Record<string, unknown>>;
-}
+/** What {@link ExplicitMappingResolver.register} accepts: a handler class, an instance or a factory. */
+export type HandlerEntry = StepHandlerClass | StepHandler | HandlerFactory;
 
-function isHandlerConstructor(value: unknown, method: string): value is StepHandlerClass {
-  return typeof value === 'function' && typeof (value as { prototype?: Record<string, unknown> }).prototype?.[method] === 'function';
+function isClass(entry: unknown): entry is StepHandlerClass {
+  return typeof entry === 'function' && typeof (entry as { prototype?: { call?: unknown } }).prototype?.call === 'function';
 }
 
 /**
- * Resolves relative module paths (priority 100): `./handlers/foo.ts#Foo` loads that file and takes export
- * `Foo`; without `#Export` the default export, else the module's only handler class. Absolute paths and bare
- * names are ignored (null). A missing file gives null; a module that throws → TaskerError HANDLER_LOAD_FAILED.
+ * Resolves a callable that is registered (priority 10): first its own entries (`register(key, classOrInstanceOrFactory)`),
+ * then the handler classes of the registry it belongs to.
  */
-export class ModulePathResolver implements HandlerResolver {
-  readonly name = 'module_path';
-  readonly priority = 100;
-  private readonly options: ModulePathResolverOptions;
-
-  constructor(options: ModulePathResolverOptions = {}) {
-    this.options = options;
-  }
-
-  /** The class the relative callable points at, or null. */
-  async resolve(spec: HandlerSpec): Promise<StepHandlerClass | null> {
-    const callable = spec.callable;
-    if (!callable.startsWith('./') && !callable.startsWith('../')) return null;
-    const hash = callable.lastIndexOf('#');
-    const file = hash === -1 ? callable : callable.slice(0, hash);
-    const exportName = hash === -1 ? null : callable.slice(hash + 1);
-    const runtime = await getRuntime();
-    const baseDir = this.options.baseDir ?? runtime.cwd();
-    const path = isAbsolute(file) ? file : resolvePath(baseDir, file);
-    if (!(await runtime.stat(path))?.isFile) return null;
-    let mod: Record<string, unknown>;
-    try {
-      mod = await (this.options.importModule ?? runtime.importModule)(path);
-    } catch (err) {
-      throw new TaskerError('HANDLER_LOAD_FAILED', `Failed to load handler module ${path} for callable '${callable}': ${(err as Error)?.message ?? String(err)}`, {
-        cause: err,
-        details: { file: path, callable },
-      });
-    }
-    const method = spec.method || 'call';
-    if (exportName) return isHandlerConstructor(mod[exportName], method) ? mod[exportName] : null;
-    if (isHandlerConstructor(mod.default, method)) return mod.default;
-    const candidates = Object.values(mod).filter((v): v is StepHandlerClass => isHandlerConstructor(v, method));
-    return new Set(candidates).size === 1 ? candidates[0] : null;
-  }
-}
-
-/** A handler ready to run: the instance, the method to call and how it was found. */
+/** A handler ready to run, as `HandlerRegistry.resolve` describes it (a `ResolvedStepHandler` is one). */
 export interface ResolvedHandler {
   /** The handler's name (`static handlerName`, else the class name). */
   name: string;
   /** The callable as written in the template. */
   callable: string;
-  /** The method `executeHandler` calls (`call` unless the spec names another). */
+  /** The method the handler executor calls. */
   method: string;
   /** The resolver that found it. */
   resolver: string;
   handler: StepHandler;
   handlerClass: StepHandlerClass;
+}
+
+/** Resolves a registered callable (priority 10). */
+export class ExplicitMappingResolver implements BaseResolver {
+  readonly name: string;
+  readonly priority = 10;
+  private readonly entries = new Map<string, HandlerEntry>();
+  private readonly lookup: HandlerLookup | null;
+
+  constructor(name = 'explicit_mapping', lookup: HandlerLookup | null = null) {
+    this.name = name;
+    this.lookup = lookup;
+  }
+
+  /** Registers `handler` (class, instance or factory) under `key` (matched against `callable`). */
+  register(key: string, handler: HandlerEntry): void {
+    this.entries.set(key, handler);
+  }
+
+  /** Removes `key`; true when it was registered here. */
+  unregister(key: string): boolean {
+    return this.entries.delete(key);
+  }
+
+  /** True when `definition.callable` is registered here or in the registry. */
+  canResolve(definition: HandlerDefinition): boolean {
+    return this.entries.has(definition.callable) || this.lookup?.getHandlerClass(definition.callable) !== undefined;
+  }
+
+  /** Callables this resolver answers: its own entries, then the registry's handlers. */
+  registeredCallables(): string[] {
+    const registry = this.lookup && 'listHandlers' in this.lookup ? (this.lookup as { listHandlers(): string[] }).listHandlers() : [];
+    return [...new Set([...this.entries.keys(), ...registry])];
+  }
+
+  /** The entry for `definition.callable` (a factory is called with `config`), else the registry's class, else null. */
+  resolve(definition: HandlerDefinition, config: Partial<HandlerLookup> & ResolverConfig = {}): ResolverOutcome {
+    const entry = this.entries.get(definition.callable);
+    if (entry !== undefined) {
+      if (isClass(entry)) return entry;
+      if (typeof entry === 'function') return (entry as HandlerFactory)(config);
+      return entry;
+    }
+    const lookup = this.lookup ?? (typeof config.getHandlerClass === 'function' ? (config as HandlerLookup) : null);
+    return lookup?.getHandlerClass(definition.callable) ?? null;
+  }
 }

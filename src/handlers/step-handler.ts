@@ -1,6 +1,7 @@
 import type { StepContext } from './step-context.ts';
 import { ErrorType } from './error-type.ts';
 import { StepHandlerResult } from './step-handler-result.ts';
+import { createFieldLogger, type FieldLogger } from './log-helpers.ts';
 
 /** What a handler does, as shown by `tasker handlers list`. */
 export const HandlerType = {
@@ -22,6 +23,9 @@ export abstract class StepHandler {
   static handlerVersion = '1.0.0';
   /** Optional explicit type for listings; inferred from the base class when absent. */
   static handlerType?: HandlerType;
+
+  /** Structured logger whose lines carry `handler` (writes through tasker's logger; per-step fields: `context.logger`). */
+  logger: FieldLogger = createFieldLogger(() => ({ handler: this.name }));
 
   /** Runs the step and returns its result. */
   abstract call(context: StepContext): Promise<StepHandlerResult>;

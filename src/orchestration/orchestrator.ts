@@ -163,8 +163,11 @@ export class Orchestrator {
     const moved = await sweepStaleTasks(this.#o.db, this.#o.config);
     if (moved.length === 0) return;
     this.stats.tasksStale += moved.length;
-    this.#o.logger.warn('stale tasks moved to error and the DLQ', { tasks: moved.map((m) => `${m.taskUuid} (${m.originalState})`) });
-    this.observe({ enqueued: new Map(), finished: moved.map((m) => ({ taskUuid: m.taskUuid, state: 'error' as const })), nextWakeAt: null });
+    this.#o.logger.warn('stale tasks moved to error and/or the DLQ', {
+      tasks: moved.map((m) => `${m.taskUuid} (${m.originalState}${m.failed ? ' → error' : ''}${m.dlqId ? ', dlq' : ''})`),
+    });
+    const failed = moved.filter((m) => m.failed);
+    this.observe({ enqueued: new Map(), finished: failed.map((m) => ({ taskUuid: m.taskUuid, state: 'error' as const })), nextWakeAt: null });
   }
 
   /** Stops the loop and timers, letting the current batch finish. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { TaskerError } from '../errors.ts';
 import type { Queryable } from '../db/types.ts';
 import type { TaskTemplate } from '../templates/types.ts';
+import { compareVersions, sortVersionsNewestFirst } from '../templates/version.ts';
 
 /** A template as registered in the database. */
 export interface RegisteredTemplate {
@@ -15,8 +16,14 @@ function hashTemplate(template: TaskTemplate): string {
   return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 32);
 }
 
-// Versions sort numerically on their major.minor.patch core, pre-releases after.
-const VERSION_ORDER = `string_to_array(split_part(version, '-', 1), '.')::int[] DESC, version DESC`;
+/** Registered versions of one template, newest first (semver order where both parse, else registration time). */
+async function versionsOf(db: Queryable, namespace: string, name: string): Promise<Array<{ named_task_id: number; version: string }>> {
+  const rows = await db.query<{ named_task_id: number; version: string; created_at: Date }>(
+    `SELECT named_task_id, version, created_at FROM named_tasks WHERE namespace = $1 AND name = $2`,
+    [namespace, name],
+  );
+  return sortVersionsNewestFirst(rows.map((r) => ({ ...r, registeredAt: r.created_at })));
+}
 
 /**
  * Templates registered in the database, with a per-process cache. Any process can create tasks for
@@ -77,17 +84,15 @@ export class TemplateStore {
     const key = `${namespace}/${name}@${version ?? '*latest*'}`;
     const cached = this.#byKey.get(key);
     if (cached && Date.now() - cached.at < (version ? this.#byIdTtlMs : this.#latestTtlMs)) return cached.entry;
-    const rows = await db.query<{ named_task_id: number; template: TaskTemplate }>(
-      version
-        ? `SELECT named_task_id, template FROM named_tasks WHERE namespace = $1 AND name = $2 AND version = $3`
-        : `SELECT named_task_id, template FROM named_tasks WHERE namespace = $1 AND name = $2 ORDER BY ${VERSION_ORDER} LIMIT 1`,
-      version ? [namespace, name, version] : [namespace, name],
-    );
+    let rows: Array<{ named_task_id: number; template: TaskTemplate }> = [];
+    if (version) {
+      rows = await db.query(`SELECT named_task_id, template FROM named_tasks WHERE namespace = $1 AND name = $2 AND version = $3`, [namespace, name, version]);
+    } else {
+      const latest = (await versionsOf(db, namespace, name))[0];
+      if (latest) rows = await db.query(`SELECT named_task_id, template FROM named_tasks WHERE named_task_id = $1`, [latest.named_task_id]);
+    }
     if (rows.length === 0) {
-      const known = await db.query<{ version: string }>(
-        `SELECT version FROM named_tasks WHERE namespace = $1 AND name = $2 ORDER BY ${VERSION_ORDER}`,
-        [namespace, name],
-      );
+      const known = await versionsOf(db, namespace, name);
       throw new TaskerError(
         'TEMPLATE_NOT_FOUND',
         `no template ${namespace}/${name}${version ? `@${version}` : ''} is registered`,
@@ -117,9 +122,12 @@ export class TemplateStore {
 
   /** Every registered template (for listings). */
   async list(db: Queryable): Promise<Array<{ namespace: string; name: string; version: string; description: string | null; steps: number }>> {
-    return db.query(
-      `SELECT namespace, name, version, description, jsonb_array_length(template->'steps') AS steps
-       FROM named_tasks ORDER BY namespace, name, ${VERSION_ORDER}`,
+    const rows = await db.query<{ namespace: string; name: string; version: string; description: string | null; steps: number; created_at: Date }>(
+      `SELECT namespace, name, version, description, jsonb_array_length(template->'steps') AS steps, created_at FROM named_tasks`,
     );
+    rows.sort((a, b) =>
+      a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) ||
+      compareVersions({ version: b.version, registeredAt: b.created_at }, { version: a.version, registeredAt: a.created_at }));
+    return rows.map(({ created_at: _created, ...row }) => row);
   }
 }

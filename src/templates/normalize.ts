@@ -1,8 +1,9 @@
 // Raw template data (from YAML or TOML) → TaskTemplate, with environment overrides applied.
 import {
-  fieldPath, isRecord, readArray, readEnum, readRecord, readString, report, reportType, warnUnknownKeys, type FieldContext,
+  fieldPath, isRecord, readArray, readEnum, readRecord, readString, reportType, warnUnknownKeys, type FieldContext,
 } from './fields.ts';
 import { applyEnvironments } from './environments.ts';
+import { readLifecycle } from './lifecycle.ts';
 import { normalizeStep } from './normalize-step.ts';
 import { DEFAULT_RETRY, IdentityStrategies, type StepTemplate, type TaskTemplate } from './types.ts';
 
@@ -46,7 +47,7 @@ function readVersion(ctx: FieldContext, value: unknown): string {
   if (value == null) return '';
   if (typeof value === 'number') {
     // YAML reads `version: 1.0` as the number 1: say so rather than report a confusing "1".
-    reportType(ctx, 'version', 'a semver string such as "1.0.0" (quote it)', value);
+    reportType(ctx, 'version', 'a version string such as "1.0.0" (quote it)', value);
     return '';
   }
   return readString(ctx, value, 'version') ?? '';
@@ -70,16 +71,4 @@ function placeholderStep(): StepTemplate {
     retry: { ...DEFAULT_RETRY },
     timeoutSeconds: null, batchConfig: null, publishesEvents: [], resultSchema: null,
   };
-}
-
-function readLifecycle(ctx: FieldContext, value: unknown): Record<string, number> {
-  const raw = readRecord(ctx, value, 'lifecycle');
-  const out: Record<string, number> = {};
-  if (!raw) return out;
-  for (const [key, v] of Object.entries(raw)) {
-    if (v == null) continue;
-    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[key] = v;
-    else report(ctx, 'error', fieldPath('lifecycle', key), `expected a number ≥ 0 (a threshold), got ${JSON.stringify(v)}`);
-  }
-  return out;
 }

@@ -16,10 +16,14 @@ function problemLine(p: Problem): string {
   return `${where}: ${p.severity}${p.path === '' ? '' : ` ${p.path}`}: ${p.message}`;
 }
 
-/** Options of {@link runValidate}; `handlerNames` (when given) is the set of registered handler callables. */
+/**
+ * Options of {@link runValidate}; `handlerNames` (when given) is the set of registered handler callables and
+ * `handlerHasMethod` tells whether a registered handler has a `handler.method` (a missing one is a warning).
+ */
 export interface RunValidateOptions extends TemplateLoadOptions {
   format?: ProblemFormat;
   handlerNames?: ReadonlySet<string> | null;
+  handlerHasMethod?: ((callable: string, method: string) => boolean) | null;
 }
 
 /** What `tasker validate` prints and exits with. */
@@ -32,7 +36,7 @@ export interface RunValidateResult {
 /** Loads and checks templates (and, optionally, that every handler callable is registered). */
 export async function runValidate(files: TemplateFiles, paths: readonly string[], options: RunValidateOptions = {}): Promise<RunValidateResult> {
   const { templates, problems } = await loadTemplates(files, paths, options);
-  if (options.handlerNames) problems.push(...missingHandlers(templates, options.handlerNames));
+  if (options.handlerNames) problems.push(...missingHandlers(templates, options.handlerNames, options.handlerHasMethod ?? null));
   if (templates.length === 0 && problems.length === 0) {
     problems.push({ severity: 'error', file: paths.join(', ') || '(no paths)', path: '', message: 'no template files found (expected .yaml, .yml or .toml files)' });
   }
@@ -51,11 +55,26 @@ export async function runValidate(files: TemplateFiles, paths: readonly string[]
   return { exitCode, output, templates };
 }
 
-function missingHandlers(templates: readonly TaskTemplate[], handlerNames: ReadonlySet<string>): Problem[] {
+function missingHandlers(
+  templates: readonly TaskTemplate[],
+  handlerNames: ReadonlySet<string>,
+  hasMethod: ((callable: string, method: string) => boolean) | null,
+): Problem[] {
   const problems: Problem[] = [];
   for (const template of templates) {
     template.steps.forEach((step, i) => {
-      if (handlerNames.has(step.handler.callable)) return;
+      const { callable, method } = step.handler;
+      if (handlerNames.has(callable)) {
+        if (method && method !== 'call' && hasMethod && !hasMethod(callable, method)) {
+          problems.push({
+            severity: 'warning',
+            file: template.sourceFile ?? templateKey(template),
+            path: `steps[${i}].handler.method`,
+            message: `handler "${callable}" has no method "${method}": the step will run its call() method instead (add the method or remove handler.method)`,
+          });
+        }
+        return;
+      }
       problems.push({
         severity: 'error',
         file: template.sourceFile ?? templateKey(template),

@@ -70,7 +70,8 @@ export interface TaskTemplate {
   inputSchema: Record<string, unknown> | null;
   identityStrategy: IdentityStrategy;
   steps: StepTemplate[];
-  lifecycle: Record<string, number>;
+  /** Staleness thresholds and actions (see `templates/lifecycle.ts`). */
+  lifecycle: Record<string, number | string | boolean>;
   sourceFile?: string;
 }
 

@@ -1,15 +1,12 @@
 // validateTemplate: every rule of DESIGN §5 that can be checked on the normalized model.
 import { describe, report, type FieldContext } from './fields.ts';
 import { inputSchemaError } from './input-schema.ts';
+import { versionProblem } from './version.ts';
 import type { Locator } from './source.ts';
 import { IdentityStrategies, type Problem, type TaskTemplate } from './types.ts';
 import { validateSteps } from './validate-steps.ts';
 
 const NAMESPACE_RE = /^[A-Za-z0-9_]{1,29}$/;
-// Semantic Versioning 2.0.0, including pre-release and build parts.
-const SEMVER_RE =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
-
 /** Options of {@link validateTemplate}: `locate` maps field paths to source lines when the file is known. */
 export interface ValidateOptions {
   locate?: Locator;
@@ -25,9 +22,9 @@ export function validateTemplate(template: TaskTemplate, options: ValidateOption
     report(ctx, 'error', 'namespace_name', `invalid namespace ${describe(template.namespace)}: expected 1–29 characters of [A-Za-z0-9_] (it becomes part of queue names)`);
   }
   if (template.version === '') {
-    report(ctx, 'error', 'version', 'required field is missing (expected a semver string such as "1.0.0")');
-  } else if (!SEMVER_RE.test(template.version)) {
-    report(ctx, 'error', 'version', `invalid version ${describe(template.version)}: expected a semver string such as "1.0.0"`);
+    report(ctx, 'error', 'version', 'required field is missing (expected a version string such as "1.0.0")');
+  } else if (versionProblem(template.version)) {
+    report(ctx, 'error', 'version', `invalid version ${describe(template.version)}: ${versionProblem(template.version)}`);
   }
   if (!(IdentityStrategies as readonly string[]).includes(template.identityStrategy)) {
     report(ctx, 'error', 'identity_strategy', `expected one of ${IdentityStrategies.join(' | ')}, got ${describe(template.identityStrategy)}`);

@@ -10,8 +10,8 @@ import type { TaskTemplate } from '../../src/templates/types.ts';
 let tdb: TestDatabase;
 let db: Db;
 
-function template(version: string, callable = 'a_handler'): TaskTemplate {
-  const text = `name: cached\nnamespace_name: cache_test\nversion: ${version}\nsteps:\n  - name: a\n    handler: { callable: ${callable} }\n`;
+function template(version: string, callable = 'a_handler', name = 'cached'): TaskTemplate {
+  const text = `name: ${name}\nnamespace_name: cache_test\nversion: "${version}"\nsteps:\n  - name: a\n    handler: { callable: ${callable} }\n`;
   const { template } = parseTemplate(text, 'cached.yaml');
   return template!;
 }
@@ -32,6 +32,19 @@ describe('the template store', () => {
     expect((await other.find(db, 'cache_test', 'cached')).template.version).toBe('1.10.0');
     expect((await other.find(db, 'cache_test', 'cached', '1.2.0')).template.version).toBe('1.2.0');
     await expect(other.find(db, 'cache_test', 'cached', '9.9.9')).rejects.toMatchObject({ code: 'TEMPLATE_NOT_FOUND' });
+  });
+
+  it('takes "1.0"-style and free-form versions: latest by semver where both parse, else the later registration', async () => {
+    const store = new TemplateStore({ latestTtlMs: 0 });
+    await store.register(db, [template('1.0', 'a', 'loose'), template('1.0.1', 'a', 'loose')]);
+    expect((await store.find(db, 'cache_test', 'loose')).template.version).toBe('1.0.1');
+    await store.register(db, [template('2.0-rc.1', 'a', 'loose'), template('2.0', 'a', 'loose')]);
+    expect((await store.find(db, 'cache_test', 'loose')).template.version).toBe('2.0');
+    // "blue" does not parse: it is newer than everything registered before it
+    await db.query(`UPDATE named_tasks SET created_at = now() - interval '1 hour' WHERE name = 'loose'`);
+    await store.register(db, [template('blue', 'a', 'loose')]);
+    expect((await store.find(db, 'cache_test', 'loose')).template.version).toBe('blue');
+    expect((await store.list(db)).filter((t) => t.name === 'loose').map((t) => t.version)).toEqual(['blue', '2.0', '2.0-rc.1', '1.0.1', '1.0']);
   });
 
   it('serves a re-registered template to other processes once their cache entry expires', async () => {

@@ -84,13 +84,16 @@ describe.each(RUNTIMES.map((r) => [r]))('tasker CLI under %s', (runtime: Runtime
     expect(out.missing).toEqual([]);
   });
 
-  it('fails discovery naming both files of a duplicate handler, and the file of a module that throws', async () => {
+  it('fails discovery naming both files of a duplicate handler; lists a module that throws (fails on it with --strict)', async () => {
     const dup = await runCli(runtime, ['handlers', 'list'], { TASKER_HANDLER_PATH: 'tests/fixtures/handlers/duplicates' });
     expect(dup.code).toBe(1);
     expect(dup.stderr).toMatch(/\[HANDLER_DUPLICATE\]: Handler 'dup_handler' is defined twice: in \S+first\.ts and in \S+second\.ts/);
     const broken = await runCli(runtime, ['handlers', 'list'], { TASKER_HANDLER_PATH: 'tests/fixtures/handlers/broken' });
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/\[HANDLER_LOAD_FAILED\]: Failed to load handler module \S+explodes\.ts: kaboom at import time/);
+    expect(broken.stdout).toMatch(/FAILED TO LOAD: 1 handler module[\s\S]*explodes\.ts: kaboom at import time/);
+    const strict = await runCli(runtime, ['handlers', 'list', '--strict'], { TASKER_HANDLER_PATH: 'tests/fixtures/handlers/broken' });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/\[HANDLER_LOAD_FAILED\]: Failed to load handler module \S+explodes\.ts: kaboom at import time/);
   });
 
   it('shows the merged config with the database password redacted', async () => {

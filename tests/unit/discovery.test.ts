@@ -90,8 +90,26 @@ describe('discoverHandlers', () => {
     });
   });
 
-  it('fails with HANDLER_LOAD_FAILED naming the file and keeping the cause when a module throws', async () => {
-    const err = await discoverHandlers(runtime, [join(fixtures, 'broken')]).catch((e: unknown) => e);
+  it('reports a module that throws on import and keeps the handlers of the others', async () => {
+    const warnings: Array<Record<string, unknown> | undefined> = [];
+    const result = await discoverHandlers(runtime, [join(fixtures, 'broken'), join(fixtures, 'good')], undefined, { logger: { warn: (_m, f) => void warnings.push(f) } });
+    expect(names(result.handlers)).toEqual(['alpha_handler', 'beta_handler', 'gamma_handler']);
+    expect(result.failures).toEqual([expect.objectContaining({ file: join(fixtures, 'broken', 'explodes.ts'), reason: 'kaboom at import time' })]);
+    expect(warnings).toEqual([expect.objectContaining({ file: join(fixtures, 'broken', 'explodes.ts'), reason: 'kaboom at import time' })]);
+    const listed = formatHandlerList(result.handlers, [], 'table', { failures: result.failures });
+    expect(listed).toContain('FAILED TO LOAD: 1 handler module (their handlers are missing):');
+    expect(listed).toContain(`✗ ${join(fixtures, 'broken', 'explodes.ts')}: kaboom at import time`);
+    expect(JSON.parse(formatHandlerList(result.handlers, [], 'json', { failures: result.failures })).failures).toEqual([{ file: join(fixtures, 'broken', 'explodes.ts'), reason: 'kaboom at import time' }]);
+  });
+
+  it('loads examples/index and dsl_examples/index and their ALL_EXAMPLE_HANDLERS / ALL_DSL_HANDLERS arrays', async () => {
+    const result = await discoverHandlers(runtime, [join(fixtures, 'original-layout')]);
+    expect(names(result.handlers)).toEqual(['Layout.ClassHandler', 'Layout.DslHandler', 'Layout.OtherClassHandler']);
+    expect(result.handlers.every((h) => /(examples|dsl_examples)[\\/]index\.ts$/.test(h.file))).toBe(true);
+  });
+
+  it('in strict mode fails with HANDLER_LOAD_FAILED naming the file and keeping the cause when a module throws', async () => {
+    const err = await discoverHandlers(runtime, [join(fixtures, 'broken')], undefined, { strict: true }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'HANDLER_LOAD_FAILED' });
     expect((err as Error).message).toContain(join(fixtures, 'broken', 'explodes.ts'));
     expect((err as Error).message).toContain('kaboom at import time');

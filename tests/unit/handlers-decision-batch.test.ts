@@ -10,6 +10,8 @@ import {
   createCursorConfigs,
   createCursorRanges,
   createStepContext,
+  cursorConfigsForWorkers,
+  cursorConfigsOfSize,
   detectAggregationScenario,
   extractCheckpointYield,
   getBatchContext,
@@ -55,8 +57,8 @@ describe('DecisionHandler', () => {
 });
 
 describe('batch analyzer helpers', () => {
-  it('createCursorConfigs splits 1,000 items into 5 workers of 200', () => {
-    expect(createCursorConfigs(1000, 5)).toEqual([
+  it('cursorConfigsForWorkers splits 1,000 items into 5 workers of 200 in the stored shape', () => {
+    expect(cursorConfigsForWorkers(1000, 5)).toEqual([
       { batch_id: '001', start_cursor: 0, end_cursor: 200, batch_size: 200 },
       { batch_id: '002', start_cursor: 200, end_cursor: 400, batch_size: 200 },
       { batch_id: '003', start_cursor: 400, end_cursor: 600, batch_size: 200 },
@@ -65,32 +67,36 @@ describe('batch analyzer helpers', () => {
     ]);
   });
 
-  it('createCursorConfigs covers every item with uneven splits and never creates empty workers', () => {
+  it('createCursorConfigs (the original shape) covers every item with uneven splits and never creates empty workers', () => {
     const configs = createCursorConfigs(10, 4);
-    expect(configs.map((c) => [c.start_cursor, c.end_cursor])).toEqual([[0, 3], [3, 6], [6, 9], [9, 10]]);
+    expect(configs[0]).toEqual({ batch_id: '001', cursor_start: 0, cursor_end: 3, row_count: 3, worker_index: 0, total_workers: 4 });
+    expect(configs.map((c) => [c.cursor_start, c.cursor_end])).toEqual([[0, 3], [3, 6], [6, 9], [9, 10]]);
     expect(createCursorConfigs(2, 5)).toHaveLength(2);
     expect(createCursorConfigs(0, 5)).toEqual([]);
     expect(() => createCursorConfigs(10, 0)).toThrow(RangeError);
   });
 
-  it('createCursorRanges uses a fixed batch size with a smaller last batch', () => {
-    expect(createCursorRanges(25, 10).map((c) => [c.batch_id, c.start_cursor, c.end_cursor, c.batch_size])).toEqual([
+  it('cursorConfigsOfSize uses a fixed batch size with a smaller last batch', () => {
+    expect(cursorConfigsOfSize(25, 10).map((c) => [c.batch_id, c.start_cursor, c.end_cursor, c.batch_size])).toEqual([
       ['001', 0, 10, 10],
       ['002', 10, 20, 10],
       ['003', 20, 25, 5],
     ]);
+    expect(createCursorRanges(25, 10).map((c) => [c.startCursor, c.endCursor, c.stepSize])).toEqual([[0, 10, 1], [10, 20, 1], [20, 25, 1]]);
     expect(() => createCursorRanges(5, 0)).toThrow(RangeError);
   });
 
-  it('batchSuccess carries a create_batches outcome with worker count and total items', () => {
-    const r = batchSuccess('process_csv_batch', createCursorConfigs(1000, 5));
+  it('batchSuccess carries a create_batches outcome with worker count and total items, from either cursor shape', () => {
+    const r = batchSuccess('process_csv_batch', createCursorConfigs(1000, 5), { total_rows: 1000 });
     expect(r.result?.batch_processing_outcome).toEqual({
       type: 'create_batches',
       worker_template_name: 'process_csv_batch',
       worker_count: 5,
-      cursor_configs: createCursorConfigs(1000, 5),
+      cursor_configs: cursorConfigsForWorkers(1000, 5),
       total_items: 1000,
     });
+    expect(r.result?.total_rows).toBe(1000);
+    expect(batchSuccess('process_csv_batch', cursorConfigsForWorkers(1000, 5)).result?.batch_processing_outcome).toEqual(r.result?.batch_processing_outcome);
   });
 
   it('batchSuccess with no configs and noBatchesResult give the no_batches outcome', () => {
@@ -112,7 +118,8 @@ describe('batch worker helpers', () => {
     });
 
   it('getBatchContext reads cursor and batch metadata from stepInputs', () => {
-    expect(getBatchContext(workerCtx())).toEqual({
+    const b = getBatchContext(workerCtx());
+    expect(b).toMatchObject({
       batchId: '002',
       startCursor: 200,
       endCursor: 400,
@@ -123,13 +130,18 @@ describe('batch worker helpers', () => {
       resumeCursor: 200,
       checkpointItemsProcessed: 0,
       accumulatedResults: null,
+      cursorConfig: { startCursor: 200, endCursor: 400, stepSize: 1, metadata: {} },
+      batchIndex: 1,
+      batchMetadata: { cursor_field: 'id', failure_strategy: 'fail_fast' },
     });
+    expect(b?.hasCheckpoint()).toBe(false);
     expect(getBatchContext(createStepContext())).toBeNull();
   });
 
   it('getBatchContext resumes from a stored checkpoint', () => {
     const b = getBatchContext(workerCtx({}, { cursor: 250, items_processed: 50, accumulated_results: { sum: 5 } }));
-    expect(b).toMatchObject({ resumeCursor: 250, checkpointItemsProcessed: 50, accumulatedResults: { sum: 5 } });
+    expect(b).toMatchObject({ resumeCursor: 250, checkpointCursor: 250, checkpointItemsProcessed: 50, accumulatedResults: { sum: 5 } });
+    expect(b?.hasCheckpoint()).toBe(true);
   });
 
   it('handleNoOpWorker succeeds only for the no-op placeholder', () => {
@@ -154,7 +166,7 @@ describe('batch worker helpers', () => {
 
 describe('aggregation', () => {
   const stored = (result: Record<string, unknown>) => StepHandlerResult.success(result).toJSON();
-  const analyzer = stored(batchSuccess('process_batch', createCursorConfigs(4, 2)).result!);
+  const analyzer = stored(batchSuccess('process_batch', cursorConfigsForWorkers(4, 2)).result!);
 
   it('collects worker results named <worker_template>_<batch_id>', () => {
     const deps = { analyze: analyzer, process_batch_001: stored({ count: 2 }), process_batch_002: stored({ count: 3 }), other: stored({ count: 99 }) };
@@ -191,7 +203,7 @@ describe('aggregation', () => {
         const noOp = this.handleNoOpWorker(ctx);
         if (noOp) return noOp;
         const batch = this.getBatchContext(ctx)!;
-        return this.batchWorkerSuccess({ processed: batch.endCursor - batch.startCursor }, batch);
+        return this.batchWorkerResult({ processed: batch.endCursor - batch.startCursor }, batch);
       }
     }
     const r = await new Worker().call(createStepContext({ stepInputs: { cursor: { batch_id: '001', start_cursor: 0, end_cursor: 7, batch_size: 7 } } }));

@@ -11,6 +11,7 @@ import {
 } from '../../src/handlers/index.ts';
 import { TaskerError } from '../../src/errors.ts';
 import { executeHandler } from '../../src/worker/handler-executor.ts';
+import { setDefaultLogger, silentLogger as silentTaskerLogger } from '../../src/logging.ts';
 
 const fixturesDir = fileURLToPath(new URL('../fixtures/handlers/', import.meta.url));
 
@@ -66,13 +67,23 @@ describe('HandlerRegistry resolution', () => {
     expect(a?.handler).not.toBe(b?.handler);
   });
 
-  it('dispatches handler.method and returns null for a method the handler lacks', async () => {
+  it('dispatches handler.method and falls back to call() with one warning for a method the handler lacks', async () => {
     const registry = new HandlerRegistry();
     registry.register(Payments);
     const resolved = await registry.resolve({ callable: 'payments', method: 'capture' });
     expect(resolved?.method).toBe('capture');
     expect((await executeHandler(resolved!, createStepContext())).result).toEqual({ via: 'capture' });
-    expect(await registry.resolve({ callable: 'payments', method: 'teleport' })).toBeNull();
+    const warnings: Array<[string, unknown]> = [];
+    setDefaultLogger({ ...silentTaskerLogger, warn: (m, f) => void warnings.push([m, f]) });
+    try {
+      const fallback = await registry.resolve({ callable: 'payments', method: 'teleport' });
+      expect(fallback).toMatchObject({ method: 'call', requestedMethod: 'teleport' });
+      expect((await executeHandler(fallback!, createStepContext())).result).toEqual({ via: 'call' });
+      await registry.resolve({ callable: 'payments', method: 'teleport' });
+    } finally {
+      setDefaultLogger(null);
+    }
+    expect(warnings).toEqual([["Handler 'payments' has no method 'teleport'; running call() instead", { callable: 'payments', handler: 'payments', method: 'teleport' }]]);
   });
 
   it('returns null for unknown callables and unknown resolver hints', async () => {

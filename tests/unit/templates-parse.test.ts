@@ -170,13 +170,34 @@ max_attempts = "lots"
 
   it('says to quote a version YAML read as a number', () => {
     const { problems } = parseTemplate(minimal.replace('1.0.0', '1.0'), 't.yaml');
-    expect(problems).toEqual([expect.objectContaining({ path: 'version', line: 4, message: 'expected a semver string such as "1.0.0" (quote it), got 1' })]);
+    expect(problems).toEqual([expect.objectContaining({ path: 'version', line: 4, message: 'expected a version string such as "1.0.0" (quote it), got 1' })]);
   });
 
-  it('rejects a version that is not semver and an unknown identity strategy', () => {
-    const { problems } = parseTemplate(`${minimal.replace('1.0.0', 'v1')}identity_strategy: sometimes\n`, 't.yaml');
-    expect(problems.map((p) => p.path)).toEqual(['version', 'identity_strategy']);
-    expect(problems[0].message).toBe('invalid version "v1": expected a semver string such as "1.0.0"');
+  it('accepts any 1–50 character version (the original system writes "1.0") but not a longer one', () => {
+    for (const version of ['"1.0"', 'v1', 'release-2024.01']) {
+      const { template, problems } = parseTemplate(minimal.replace('1.0.0', version), 't.yaml');
+      expect(problems).toEqual([]);
+      expect(template?.version).toBe(version.replace(/"/g, ''));
+    }
+    const long = 'x'.repeat(51);
+    expect(parseTemplate(minimal.replace('1.0.0', long), 't.yaml').problems[0].message).toBe(`invalid version "${long.slice(0, 57)}": expected at most 50 characters, got 51`);
+  });
+
+  it('rejects an unknown identity strategy', () => {
+    const { problems } = parseTemplate(`${minimal}identity_strategy: sometimes\n`, 't.yaml');
+    expect(problems.map((p) => p.path)).toEqual(['identity_strategy']);
+  });
+
+  it('accepts the lifecycle fields of the original system and checks their types', () => {
+    const ok = parseTemplate(`${minimal}lifecycle: { max_steps_in_process_minutes: 5, staleness_action: dlq, auto_fail_on_timeout: false, auto_dlq_on_timeout: true }\n`, 't.yaml');
+    expect(ok.problems).toEqual([]);
+    expect(ok.template?.lifecycle).toEqual({ max_steps_in_process_minutes: 5, staleness_action: 'dlq', auto_fail_on_timeout: false, auto_dlq_on_timeout: true });
+    const bad = parseTemplate(`${minimal}lifecycle: { staleness_action: 3, auto_fail_on_timeout: "yes", max_steps_in_process_minutes: -1 }\n`, 't.yaml');
+    expect(bad.problems.map((p) => [p.severity, p.path])).toEqual([
+      ['error', 'lifecycle.staleness_action'], ['error', 'lifecycle.auto_fail_on_timeout'], ['error', 'lifecycle.max_steps_in_process_minutes'],
+    ]);
+    const odd = parseTemplate(`${minimal}lifecycle: { staleness_action: archive }\n`, 't.yaml');
+    expect(odd.problems).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringContaining('treated as "dlq"') })]);
   });
 
   it('rejects an empty file and a top level that is not a map', () => {
