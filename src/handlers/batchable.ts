@@ -22,12 +22,28 @@ type AbstractHandlerCtor = abstract new (...args: any[]) => StepHandler;
 /** Marker set on every class produced by {@link Batchable}, used to list it as `batchable`. */
 export const BATCHABLE_MARKER = Symbol.for('tasker.batchable');
 
+/** The helpers {@link Batchable} adds to a handler class (each the exported function of the same name). */
+export interface BatchableMethods {
+  createCursorConfigs: typeof createCursorConfigs;
+  createCursorRanges: typeof createCursorRanges;
+  batchSuccess: typeof batchSuccess;
+  noBatchesResult: typeof noBatchesResult;
+  getBatchContext: typeof getBatchContext;
+  handleNoOpWorker: typeof handleNoOpWorker;
+  batchWorkerSuccess: typeof batchWorkerSuccess;
+  checkpointYield: typeof checkpointYield;
+  detectAggregationScenario: typeof detectAggregationScenario;
+  noBatchesAggregationResult: typeof noBatchesAggregationResult;
+  aggregateBatchWorkerResults: typeof aggregateBatchWorkerResults;
+}
+
 /**
  * Mixin adding the batch helpers (analyzer, worker and aggregator side) to a handler base class,
  * e.g. `class Importer extends Batchable(ApiHandler) {...}`. Each method delegates to the exported function of
- * the same name, so the shapes are those documented there.
+ * the same name, so the shapes are those documented there. (The return type is spelled out because a
+ * declaration file cannot name an anonymous class that inherits protected `success`/`failure`.)
  */
-export function Batchable<TBase extends AbstractHandlerCtor>(Base: TBase) {
+export function Batchable<TBase extends AbstractHandlerCtor>(Base: TBase): TBase & (abstract new (...args: any[]) => BatchableMethods) {
   abstract class BatchableHandler extends Base {
     static readonly [BATCHABLE_MARKER] = true;
 

@@ -34,7 +34,8 @@ export class ThreadPool {
 
   /** Starts `size` threads and waits until each has discovered its handlers. */
   async start(runtime: Runtime, size: number, handlerPaths: string[]): Promise<void> {
-    const entry = new URL('./handler-thread.ts', import.meta.url);
+    // handler-thread.ts from the sources, handler-thread.js from the built package
+    const entry = new URL(`./handler-thread${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url);
     const absolute = handlerPaths.map((p) => (p.startsWith('/') ? p : `${runtime.cwd()}/${p}`));
     await Promise.all(
       Array.from({ length: size }, () =>
