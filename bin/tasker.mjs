@@ -3,6 +3,10 @@
 // runtime. In a checkout (cli.ts next to bin/) it runs the TypeScript sources, so edits apply without a
 // build: natively on Bun, Deno and Node.js with type stripping, through the tsx loader on Node.js 20.
 import { existsSync } from 'node:fs';
+import module from 'node:module';
+
+// Node.js ≥ 22.1 keeps compiled code in a cache on disk between runs (NODE_DISABLE_COMPILE_CACHE=1 turns it off)
+module.enableCompileCache?.();
 
 const source = new URL('../cli.ts', import.meta.url);
 if (!existsSync(source)) {
