@@ -1,7 +1,7 @@
 // tasker as a user gets it: the packed tarball installed into a fresh project outside the repository,
 // `tasker init` + `tasker smoke` of the scaffold, and a plain program embedding the library, under
 // Node.js 20 (the machine's), Node.js 24 (npm "node" devDependency), Bun and Deno.
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
@@ -92,11 +92,11 @@ describe('the packed package', () => {
 
 describe('the installed CLI on Node.js', () => {
   /** The module URLs one `tasker` command resolves. */
-  async function modulesLoaded(runtime: 'node20' | 'node24', args: string[]): Promise<string[]> {
+  async function modulesLoaded(runtime: 'node20' | 'node24', args: string[], env: Record<string, string> = {}): Promise<string[]> {
     const trace = join(consumer.base, `trace-${runtime}.txt`);
     rmSync(trace, { force: true });
     const bin = join(consumer.dir, 'node_modules/tasker/bin/tasker.mjs');
-    assertOk(`tasker ${args.join(' ')}`, await inProject(runtime, [nodeOf(runtime), ['--import', './trace.mjs', bin, ...args]], { TRACE_FILE: trace }));
+    assertOk(`tasker ${args.join(' ')}`, await inProject(runtime, [nodeOf(runtime), ['--import', './trace.mjs', bin, ...args]], { ...env, TRACE_FILE: trace }));
     return readFileSync(trace, 'utf8').trim().split('\n');
   }
 
@@ -115,6 +115,18 @@ describe('the installed CLI on Node.js', () => {
     expect(node24).toContain(`file://${consumer.dir}/handlers/hello.ts`);
     expect(node24.some((u) => u.includes('/node_modules/tsx/'))).toBe(false);
   });
+
+  it('retries through tsx a handler file Node 24 cannot strip (an enum)', async () => {
+    const dir = join(consumer.dir, 'enum-handlers');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'colour.ts'),
+      "import { defineHandler } from 'tasker';\nenum Colour { Red = 'red' }\nexport const colour = defineHandler('enum.colour', {}, () => ({ colour: Colour.Red }));\n",
+    );
+    const loaded = await modulesLoaded('node24', ['handlers', 'list', '--format', 'json'], { TASKER_HANDLER_PATH: `handlers,${dir}` });
+    expect(loaded.some((u) => u.includes('/node_modules/tsx/'))).toBe(true);
+    expect(loaded.some((u) => u.startsWith(`file://${dir}/colour.ts`))).toBe(true);
+  });
 });
 
 describe.each(RUNTIMES)('installed, under %s', (runtime) => {
@@ -122,6 +134,14 @@ describe.each(RUNTIMES)('installed, under %s', (runtime) => {
     const r = await inProject(runtime, tasker(runtime, ['smoke']), { DATABASE_URL: await database() });
     assertOk(`tasker smoke under ${runtime}`, r);
     expect(r.stdout).toMatch(/PASS hello\/hello@1\.0\.0/);
+    expect(r.stdout).toContain('HELLO, WORLD!');
+  });
+
+  it('runs the scaffold\'s TypeScript handlers in worker threads ([worker] isolation = "thread")', async () => {
+    const config = '[templates]\npaths = ["templates"]\n[handlers]\npaths = ["handlers"]\n[worker]\nisolation = "thread"\nthread_pool_size = 1\n';
+    writeFileSync(join(consumer.dir, 'threads.toml'), config);
+    const r = await inProject(runtime, tasker(runtime, ['smoke', '--config', 'threads.toml']), { DATABASE_URL: await database() });
+    assertOk(`tasker smoke with handler threads under ${runtime}`, r);
     expect(r.stdout).toContain('HELLO, WORLD!');
   });
 
