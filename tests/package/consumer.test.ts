@@ -84,6 +84,12 @@ describe('the packed package', () => {
     }
   });
 
+  it('runs tasker demo: the bundled examples, compiled into the package', async () => {
+    const r = await inProject('node20', tasker('node20', ['demo', '--database', await database()]));
+    assertOk('tasker demo', r);
+    expect(r.stdout.match(/^PASS /gm)?.length).toBe(4);
+  });
+
   it('type-checks a TypeScript consumer against its declarations (skipLibCheck off)', async () => {
     const r = await run(systemNode(), [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: consumer.dir });
     assertOk('tsc in the consumer project', r);
