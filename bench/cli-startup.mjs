@@ -7,7 +7,7 @@
 //
 //   node bench/cli-startup.mjs [--runs=5] [--json]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +54,7 @@ try {
   sh('npm', ['pack', '--silent', '--pack-destination', base], root);
   const tarball = readdirSync(base).find((f) => f.endsWith('.tgz'));
   const app = join(base, 'app');
-  sh('mkdir', ['-p', app], base);
+  mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'bench-app', private: true, type: 'module' }));
   sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(base, tarball)], app);
   const bin = join(app, 'node_modules/tasker/bin/tasker.mjs');

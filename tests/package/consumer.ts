@@ -2,7 +2,7 @@
 // `prepare`), installed from the tarball into a fresh project outside the repository, as a user would.
 // Packed and installed once per test run; every test reuses the project.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 
@@ -105,9 +105,8 @@ export async function createConsumer(): Promise<Consumer> {
   const json = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[\n'))) as { filename: string; files: { path: string; size: number }[]; unpackedSize: number }[];
   const tarball = join(base, json[0].filename);
   const dir = join(base, 'app');
-  rmSync(dir, { recursive: true, force: true });
   const typesNode = JSON.parse(readFileSync(join(ROOT, 'node_modules/@types/node/package.json'), 'utf8')).version as string;
-  assertOk('mkdir', await run('mkdir', ['-p', dir], { cwd: base }));
+  mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'tasker-consumer', version: '1.0.0', private: true }, null, 2)}\n`);
   assertOk(
     'npm install of the tarball',
