@@ -1,7 +1,18 @@
 #!/usr/bin/env node
-// Entry for `npx tasker` on Node.js: registers the tsx loader (Node 20 cannot strip types itself),
-// then runs the TypeScript CLI. Bun and Deno run cli.ts directly.
-import { register } from 'tsx/esm/api';
+// Entry of the `tasker` command. From the npm package it runs the compiled CLI (dist/cli.js) on any
+// runtime. In a checkout (cli.ts next to bin/) it runs the TypeScript sources, so edits apply without a
+// build: natively on Bun, Deno and Node.js with type stripping, through the tsx loader on Node.js 20.
+import { existsSync } from 'node:fs';
+import module from 'node:module';
 
-register();
-await import('../cli.ts');
+// Node.js ≥ 22.1 keeps compiled code in a cache on disk between runs (NODE_DISABLE_COMPILE_CACHE=1 turns it off)
+module.enableCompileCache?.();
+
+const source = new URL('../cli.ts', import.meta.url);
+if (!existsSync(source)) {
+  await import('../dist/cli.js');
+} else {
+  const g = globalThis;
+  if (!g.Bun && !g.Deno && !process.features.typescript) (await import('tsx/esm/api')).register();
+  await import(source.href);
+}

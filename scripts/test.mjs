@@ -2,8 +2,20 @@
 // The test command (`npm test`): type check, generated-SQL check, then every vitest suite
 // (unit, integration against real PostgreSQL, and the node/bun/deno contract suite).
 // Prints one last line `N passed, N failed` and exits non-zero on any failure.
+// The package tests (tests/package) pack the repository, which builds dist/ through `prepare`.
+//
+// The "node" devDependency (Node 24, for the package tests) links node_modules/.bin/node, which npm puts
+// first on PATH for scripts. Everything here runs on the Node.js that runs npm (the machine's, Node 20),
+// and `node` on the tests' PATH is that one again.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { delimiter, resolve } from 'node:path';
+
+const node = process.env.npm_node_execpath || process.execPath;
+mkdirSync('.tasker-test/bin', { recursive: true });
+rmSync('.tasker-test/bin/node', { force: true });
+symlinkSync(node, '.tasker-test/bin/node');
+const env = { ...process.env, PATH: [resolve('.tasker-test/bin'), process.env.PATH].join(delimiter) };
 
 let passed = 0;
 let failed = 0;
@@ -11,7 +23,7 @@ const extra = process.argv.slice(2);
 
 function step(name, cmd, args) {
   process.stdout.write(`\n== ${name}\n`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env });
   if (r.status === 0) passed++;
   else {
     failed++;
@@ -21,15 +33,14 @@ function step(name, cmd, args) {
 }
 
 if (extra.length === 0) {
-  step('type check (tsc --noEmit)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
-  step('generated migrations module is up to date', 'node', ['bin/run-ts.mjs', 'scripts/build-sql-module.ts', '--check']);
+  step('type check (tsc --noEmit)', node, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']);
+  step('generated migrations module is up to date', node, ['bin/run-ts.mjs', 'scripts/build-sql-module.ts', '--check']);
 }
 
-mkdirSync('.tasker-test', { recursive: true });
 process.stdout.write('\n== vitest\n');
-const r = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.tasker-test/vitest.json', ...extra], {
+const r = spawnSync(node, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.tasker-test/vitest.json', ...extra], {
   stdio: 'inherit',
-  env: process.env,
+  env,
 });
 try {
   const report = JSON.parse(readFileSync('.tasker-test/vitest.json', 'utf8'));

@@ -1,24 +1,93 @@
-// tasker's public API: the engine as a library, the handler API, templates, configuration, errors.
-export * from './handlers/index.ts';
-export { createTasker, resolveConfig, type Tasker, type TaskerOptions, type FinishedTask } from './engine.ts';
-export type { CreateTaskRequest, CreatedTask } from './orchestration/task-creator.ts';
-export type { TaskView, StepView, TaskFilter } from './orchestration/task-queries.ts';
-export { TaskState, StepState } from './orchestration/states.ts';
-export { cancelTask, type CancelTaskOptions, type CancelTaskResult } from './orchestration/task-cancel.ts';
-export { applyStepAction, StepActions, type StepAction, type StepActionRequest, type StepActionResult } from './orchestration/step-actions.ts';
-export { listDlq, getDlqEntry, resolveDlqEntry, DlqResolutions, type DlqEntry, type DlqFilter, type DlqResolution } from './orchestration/dlq.ts';
-export { sweepStaleTasks, stalenessThresholds, type StaleTask } from './orchestration/staleness.ts';
-export { renderTemplateMermaid, renderTaskMermaid, templateGraph, taskGraph, type Graph, type GraphNode, type VisualStep, type RenderOptions } from './orchestration/visualize.ts';
-export { createDecisionHook } from './orchestration/decisions.ts';
-export { createBatchHook, createFailFastHook } from './orchestration/batches.ts';
+// tasker's public API, the package entry: every name a user may import, listed explicitly (no `export *`)
+// and sorted by module, so an internal helper never becomes public by accident. Each name is documented
+// where it is defined; tests/package/public-api.test.ts checks that, and that the packed declarations compile.
+
+// the engine as a library
+export { createTasker, type FinishedTask, type Tasker, type TaskerOptions } from './engine.ts';
+
+// configuration
+export type { LoadConfigOptions, LoadedConfig } from './config/load.ts';
+export { loadConfig } from './config/load.ts';
+export { redactConfig } from './config/redact.ts';
+export type { TaskerConfig, TaskerConfigInput } from './config/schema.ts';
+
+// errors and logging
+export { ErrorCode, TaskerError, isTaskerError, type TaskerErrorOptions } from './errors.ts';
+export { createLogger as createTaskerLogger, getDefaultLogger, setDefaultLogger, silentLogger as silentTaskerLogger, type Logger, type LoggerOptions } from './logging.ts';
+
+// the handler API
+export { ApiHandler, type ApiRequestOptions } from './handlers/api-handler.ts';
+export { ApiResponse } from './handlers/api-response.ts';
+export {
+  aggregateBatchWorkerResults,
+  detectAggregationScenario,
+  noBatchesAggregationResult,
+  type BatchAggregationScenario,
+} from './handlers/batch-aggregation.ts';
+
+export { extractCheckpointYield, type CheckpointYield } from './handlers/batch-worker.ts';
+export { DecisionHandler, DecisionStepHandler } from './handlers/decision-handler.ts';
+export { ErrorType, isStandardErrorType, isTypicallyRetryable } from './handlers/error-type.ts';
+export {
+  Decision,
+  defineApiHandler,
+  defineBatchAnalyzer,
+  defineBatchWorker,
+  defineDecisionHandler,
+  defineHandler,
+  type ApiHandlerOptions,
+  type BatchConfig,
+  type HandlerArgs,
+  type HandlerFn,
+  type HandlerOptions,
+} from './handlers/functional.ts';
+export { PermanentError, RetryableError } from './handlers/handler-errors.ts';
+export { HandlerRegistry, type HandlerRegistryOptions } from './handlers/registry.ts';
+export type { HandlerLookup, HandlerResolver, ResolvedHandler } from './handlers/resolvers.ts';
+export type { ModulePathResolverOptions } from './handlers/module-path-resolver.ts';
+export { StepContext, createStepContext, type StepCheckpoint, type StepContextData, type StepLogger } from './handlers/step-context.ts';
+export {
+  StepHandlerResult,
+  type BackoffHint,
+  type OrchestrationMetadata,
+  type StepHandlerResultJSON,
+  type StepHandlerResultParams,
+} from './handlers/step-handler-result.ts';
+export { HandlerType, StepHandler, type StepHandlerClass } from './handlers/step-handler.ts';
+export { discoverHandlers, type DiscoveredHandler, type DiscoveryResult } from './worker/discovery.ts';
+
+// HTTP API
+export { createHttpApp, type HttpApp, type HttpAppOptions } from './http/app.ts';
+export { startHttpServer } from './http/server.ts';
+
+// operations on tasks, steps and the dead-letter queue
+export { DlqResolutions, getDlqEntry, listDlq, resolveDlqEntry, type DlqEntry, type DlqFilter, type DlqResolution } from './orchestration/dlq.ts';
 export type { CompletionHook, FailureHook } from './orchestration/result-processor.ts';
-export { loadConfig, redactConfig, type TaskerConfig, type TaskerConfigInput } from './config/index.ts';
-export { parseTemplate, validateTemplate, loadTemplates, type TaskTemplate, type StepTemplate, type Problem } from './templates/index.ts';
-export { discoverHandlers, type DiscoveryFailure, type DiscoveryOptions, type DiscoveryResult } from './worker/discovery.ts';
-export { TaskerError, isTaskerError, ErrorCode } from './errors.ts';
-export { createLogger as createTaskerLogger, silentLogger as silentTaskerLogger, setDefaultLogger, getDefaultLogger, type Logger } from './logging.ts';
-export { getRuntime, type Runtime } from './runtime/index.ts';
-export { createHttpApp, startHttpServer, type HttpApp, type HttpAppOptions } from './http/index.ts';
+export { StepState, TaskState } from './orchestration/states.ts';
+export { StepActions, type StepAction, type StepActionRequest, type StepActionResult } from './orchestration/step-actions.ts';
+export type { CancelTaskOptions, CancelTaskResult } from './orchestration/task-cancel.ts';
+export type { CreateTaskRequest, CreatedTask } from './orchestration/task-creator.ts';
+export type { StepView, TaskFilter, TaskView } from './orchestration/task-queries.ts';
+export {
+  renderTaskMermaid,
+  renderTemplateMermaid,
+  taskGraph,
+  templateGraph,
+  type Graph,
+  type GraphNode,
+  type RenderOptions,
+  type VisualStep,
+} from './orchestration/visualize.ts';
+
+// the runtime layer (Node.js, Bun, Deno)
+export type { FetchHandler, Runtime, ServerHandle } from './runtime/index.ts';
+export { getRuntime } from './runtime/index.ts';
+
+// task templates
+export { loadTemplates, type LoadResult } from './templates/load.ts';
+export { parseTemplate, type ParseResult } from './templates/parse.ts';
+export type { Problem, StepTemplate, TaskTemplate, TemplateLoadOptions } from './templates/types.ts';
+export { validateTemplate, type ValidateOptions } from './templates/validate.ts';
 
 // ---- Compatibility with the original worker (@tasker-systems/tasker), issue 14: names exported explicitly ----
 export {

@@ -1,11 +1,11 @@
 import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from 'citty';
 import { TaskerError } from '../errors.ts';
 import { getRuntime, type Runtime } from '../runtime/index.ts';
-
-const VERSION = '0.1.0';
+import { VERSION } from './version.ts';
 
 /** Top-level commands: description (for a fast root --help) and a lazy loader. */
 const COMMANDS: Record<string, [string, () => Promise<CommandDef>]> = {
+  init: ['Scaffold a project: package.json, tasker.toml, a template and its handlers', () => import('./init.ts').then((m) => m.default as CommandDef)],
   run: ['Run the orchestrator, worker and HTTP server until stopped', () => import('./run.ts').then((m) => m.default as CommandDef)],
   validate: ['Check task templates (and, with --handlers, that every handler exists)', () => import('./validate.ts').then((m) => m.default as CommandDef)],
   handlers: ['List discovered step handlers', () => import('./handlers.ts').then((m) => m.default as CommandDef)],

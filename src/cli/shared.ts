@@ -4,8 +4,6 @@ import { getRuntime, type Runtime } from '../runtime/index.ts';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import type { TaskerConfig } from '../config/schema.ts';
 import { createLogger, setDefaultLogger, type Logger } from '../logging.ts';
-import { openDatabase } from '../db/open.ts';
-import { migrate, assertCompatible } from '../db/migrate.ts';
 import type { Db } from '../db/types.ts';
 
 /** Flags every command accepts. */
@@ -63,6 +61,8 @@ export async function withDb<T>(
   fn: (db: Db) => Promise<T>,
   options: { migrate?: boolean; share?: boolean } = {},
 ): Promise<T> {
+  // imported here, not at the top: commands that never open a database (validate, config, --help) start faster
+  const [{ openDatabase }, { migrate, assertCompatible }] = await Promise.all([import('../db/open.ts'), import('../db/migrate.ts')]);
   const db = await openDatabase(ctx.config, ctx.runtime, { share: options.share ?? false, applicationName: 'tasker-cli' });
   try {
     if (options.migrate !== false) await migrate(db);

@@ -114,9 +114,12 @@ function describe(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
+/** The project's own config file (what `tasker init` writes), read when no other file is named. */
+export const PROJECT_CONFIG = 'tasker.toml';
+
 /**
  * Loads configuration: defaults → config/tasker/base/*.toml → config/tasker/environments/<TASKER_ENV>/*.toml
- * → --config / TASKER_CONFIG_PATH → environment variables → CLI flags, then validates the result.
+ * → --config / TASKER_CONFIG_PATH, else ./tasker.toml → environment variables → CLI flags, then validates the result.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   const { runtime } = options;
@@ -135,6 +138,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   ];
   const explicit = options.configPath ?? env.TASKER_CONFIG_PATH;
   if (explicit) files.push(resolve(cwd, explicit));
+  else if ((await runtime.stat(join(cwd, PROJECT_CONFIG)))?.isFile) files.push(join(cwd, PROJECT_CONFIG));
 
   for (const file of files) {
     const table = await readToml(runtime, file, env);

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
 import { Readable } from 'node:stream';
 import { readTextFile, writeTextFile, stat, listFiles } from './fs.ts';
+import { importNodeModule } from './node-import.ts';
 import type { FetchHandler, Runtime, ServerHandle, ThreadHandle } from './types.ts';
 
 async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
@@ -78,7 +78,7 @@ function startThread(moduleUrl: string | URL, workerData?: unknown): ThreadHandl
   };
 }
 
-/** The Node.js adapter. TypeScript modules load through the `tsx` loader registered by `bin/tasker.mjs`. */
+/** The Node.js adapter. TypeScript modules load by native type stripping or, on Node 20, through tsx (see node-import.ts). */
 export const nodeRuntime = {
   name: 'node',
   version: process.versions.node,
@@ -96,7 +96,7 @@ export const nodeRuntime = {
   },
   serve,
   startThread,
-  importModule: (path: string) => import(pathToFileURL(path).href) as Promise<Record<string, unknown>>,
+  importModule: importNodeModule,
   readTextFile,
   writeTextFile,
   stat,

@@ -39,13 +39,20 @@ function newAjv(): Ajv {
   return ajv;
 }
 
+// Schema checks share one Ajv (a new one compiles the meta-schema again: ~30 ms per template); each
+// checked schema is removed afterwards, so a `$id` used by two templates is no conflict.
+let checker: Ajv | undefined;
+
 /** Compiles `schema`, returning ajv's error message when it is not a valid JSON Schema, else null. */
 export function inputSchemaError(schema: Record<string, unknown>): string | null {
+  checker ??= newAjv();
   try {
-    newAjv().compile(schema);
+    checker.compile(schema);
     return null;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
+  } finally {
+    checker.removeSchema(schema);
   }
 }
 

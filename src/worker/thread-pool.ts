@@ -48,7 +48,8 @@ export class ThreadPool {
   }
 
   #startThread(): Promise<void> {
-    const entry = new URL('./handler-thread.ts', import.meta.url);
+    // handler-thread.ts from the sources, handler-thread.js from the built package
+    const entry = new URL(`./handler-thread${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url);
     return new Promise<void>((resolve, reject) => {
       const handle = this.#runtime!.startThread(entry, { handlerPaths: this.#handlerPaths });
       const slot: Slot = { handle, jobs: new Map(), dead: false };
