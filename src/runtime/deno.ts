@@ -70,6 +70,14 @@ export const denoRuntime = {
       return (err as { name?: string }).name === 'PermissionDenied';
     }
   },
+  signalProcess(pid: number, signal: 'SIGINT' | 'SIGTERM' | 'SIGQUIT' | 'SIGKILL') {
+    try {
+      Deno.kill(pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  },
   writeStdout: (text: string) => writeAll(Deno.stdout, text),
   writeStderr: (text: string) => writeAll(Deno.stderr, text),
 } satisfies Runtime;

@@ -1,0 +1,217 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { platform, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { TaskerError } from '../errors.ts';
+import type { Runtime } from '../runtime/types.ts';
+
+/** The unprivileged account the server runs as when tasker runs as root (PostgreSQL refuses root). */
+export interface ServerUser {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+/**
+ * Null when tasker is not root (the server runs as the current user). As root: `TASKER_EMBEDDED_USER`, else
+ * `postgres` when that account exists, else `nobody`.
+ */
+export function serverUser(env: Readonly<Record<string, string | undefined>>): ServerUser | null {
+  if (platform() === 'win32' || userInfo().uid !== 0) return null;
+  const wanted = env.TASKER_EMBEDDED_USER || '';
+  let passwd = '';
+  try {
+    passwd = readFileSync('/etc/passwd', 'utf8');
+  } catch {}
+  const accounts = new Map<string, ServerUser>();
+  for (const line of passwd.split('\n')) {
+    const [name, , uid, gid] = line.split(':');
+    if (name && uid && gid) accounts.set(name, { name, uid: Number(uid), gid: Number(gid) });
+  }
+  const user = accounts.get(wanted || 'postgres') ?? (wanted ? undefined : accounts.get('nobody'));
+  if (!user || user.uid === 0) {
+    throw new TaskerError('DB_UNREACHABLE', `PostgreSQL refuses to run as root, and there is no account ${JSON.stringify(wanted || 'postgres')} (or nobody) to run the embedded server as`, {
+      hint: 'set TASKER_EMBEDDED_USER to an unprivileged account, run tasker as a normal user, or set DATABASE_URL',
+    });
+  }
+  return user;
+}
+
+/** Gives a directory tree to the server's account (no-op when not root). */
+export function chownTree(path: string, user: ServerUser | null): void {
+  if (!user) return;
+  chownSync(path, user.uid, user.gid);
+  if (!lstatSync(path).isDirectory()) return;
+  for (const entry of readdirSync(path)) chownTree(join(path, entry), user);
+}
+
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+
+/** How a server program is started. */
+export interface LaunchOptions {
+  program: string;
+  args: string[];
+  /** The log file; stdout and stderr of the program go there. */
+  logFile: string;
+  user: ServerUser | null;
+  /** Linux: the program gets SIGINT when this process dies (throwaway clusters). */
+  dieWithParent?: boolean;
+  /** Wait for the program to exit (initdb) instead of leaving it running (postgres). */
+  wait?: boolean;
+}
+
+/**
+ * Starts a PostgreSQL program in its own session (a Ctrl-C in the terminal reaches tasker, which then stops
+ * the server in order), as the server account when tasker is root: through `setpriv` (which also sets the
+ * parent-death signal), else with the spawn's uid/gid.
+ */
+export function launch(options: LaunchOptions): ChildProcess {
+  const fd = openSync(options.logFile, 'a');
+  let command = options.program;
+  let args = options.args;
+  const ids: { uid?: number; gid?: number } = {};
+  if (SETPRIV && (options.user || options.dieWithParent)) {
+    const drop = options.user ? [`--reuid=${options.user.uid}`, `--regid=${options.user.gid}`, '--clear-groups'] : [];
+    args = [...drop, ...(options.dieWithParent ? ['--pdeathsig', 'INT'] : []), '--', command, ...args];
+    command = SETPRIV;
+  } else if (options.user) {
+    ids.uid = options.user.uid;
+    ids.gid = options.user.gid;
+  }
+  try {
+    const child = spawn(command, args, {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: { PATH: '/usr/bin:/bin', LC_ALL: 'C', TZ: 'UTC' },
+      ...ids,
+    });
+    if (!options.wait) child.unref();
+    return child;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Runs a program to completion (initdb); rejects with the log's tail when it fails. */
+export function runToCompletion(options: Omit<LaunchOptions, 'wait'>): Promise<void> {
+  const child = launch({ ...options, wait: true });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${options.program} exited with ${code ?? signal}: ${logTail(options.logFile)}`));
+    });
+  });
+}
+
+/** The last lines of a log file, for error messages. */
+export function logTail(file: string, lines = 6): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** What `postmaster.pid` says about a running server. */
+export interface PostmasterInfo {
+  pid: number;
+  port: number;
+  /** `starting`, `ready`, `stopping` or `standby`. */
+  status: string;
+}
+
+/** Reads `<dataDir>/postmaster.pid`; null when there is none (the server is not running). */
+export function readPostmaster(dataDir: string): PostmasterInfo | null {
+  let text: string;
+  try {
+    text = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8');
+  } catch {
+    return null;
+  }
+  const lines = text.split('\n');
+  const pid = Number(lines[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  return { pid, port: Number(lines[3]), status: (lines[7] ?? '').trim() || 'starting' };
+}
+
+/** True when `pid` is a live PostgreSQL process (Linux: checked in /proc, so a recycled pid does not count). */
+export function isPostgresProcess(runtime: Runtime, pid: number): boolean {
+  if (!runtime.isProcessAlive(pid)) return false;
+  if (platform() !== 'linux') return true;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    if (/\) Z /.test(stat)) return false; // a zombie waiting to be reaped is gone for our purposes
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves after `ms` milliseconds (polling interval while waiting on a condition with a deadline). */
+export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits until the server started as `child` reports `ready` in postmaster.pid. Rejects with the log's tail
+ * when it exits first (a port in use carries `code: 'PORT_IN_USE'`) or the deadline passes.
+ */
+export async function waitReady(runtime: Runtime, dataDir: string, child: ChildProcess, logFile: string, timeoutMs = 30_000): Promise<PostmasterInfo> {
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 2; ; delay = Math.min(delay * 2, 25)) {
+    const info = readPostmaster(dataDir);
+    if (info && info.pid === child.pid && info.status === 'ready') return info;
+    if (exited || child.exitCode !== null) {
+      const tail = logTail(logFile);
+      const err = new Error(`PostgreSQL did not start: ${tail}`) as Error & { code?: string };
+      if (/could not bind|Address already in use|could not create any TCP\/IP sockets/.test(tail)) err.code = 'PORT_IN_USE';
+      throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`PostgreSQL did not become ready within ${timeoutMs} ms: ${logTail(logFile)}`);
+    await pause(delay);
+  }
+}
+
+/** Asks the server to stop (fast shutdown: sessions are ended, work is kept) and waits until it has. */
+export async function stopServer(runtime: Runtime, dataDir: string, timeoutMs = 30_000): Promise<boolean> {
+  const info = readPostmaster(dataDir);
+  if (!info || !isPostgresProcess(runtime, info.pid)) return false;
+  runtime.signalProcess(info.pid, 'SIGINT');
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 2; isPostgresProcess(runtime, info.pid); delay = Math.min(delay * 2, 25)) {
+    if (Date.now() > deadline) {
+      runtime.signalProcess(info.pid, 'SIGQUIT'); // immediate shutdown; recovery runs at the next start
+      break;
+    }
+    await pause(delay);
+  }
+  return true;
+}
+
+/** A TCP port on 127.0.0.1 that is free right now (`preferred` when it is). */
+export async function freePort(preferred?: number): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(null));
+      server.listen(port, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : null));
+      });
+    });
+  if (preferred && (await tryPort(preferred))) return preferred;
+  const port = await tryPort(0);
+  if (!port) throw new TaskerError('DB_UNREACHABLE', 'cannot find a free TCP port on 127.0.0.1 for the embedded PostgreSQL');
+  return port;
+}
+
+/** True when `dir` exists and is a directory. */
+export function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
