@@ -57,12 +57,12 @@ function readText(path: string): string {
 /** The name under which `tasker db start` keeps the server running with no process using it. */
 export const PINNED = 'pinned';
 
-/** `<base>.users/`: one file per process using the server (named by pid), plus `pinned` after `tasker db start`. */
+/** `<base>.users/`: one file per open database (`<pid>-<n>`), plus `pinned` after `tasker db start`. */
 export function usersDir(base: string): string {
   return `${base}.users`;
 }
 
-/** Records `name` (a pid, or {@link PINNED}) as a user of the server. */
+/** Records `name` (`<pid>-<n>`, or {@link PINNED}) as a user of the server. */
 export function addUser(base: string, name: string): void {
   mkdirSync(usersDir(base), { recursive: true });
   const fd = openSync(join(usersDir(base), name), 'w');
@@ -84,7 +84,7 @@ export function liveUsers(runtime: Runtime, base: string): string[] {
   }
   return names.filter((name) => {
     if (name === PINNED) return true;
-    const pid = Number(name);
+    const pid = Number(name.split('-')[0]);
     if (Number.isInteger(pid) && pid > 0 && runtime.isProcessAlive(pid)) return true;
     rmSync(join(usersDir(base), name), { force: true });
     return false;

@@ -215,3 +215,21 @@ export function isDirectory(dir: string): boolean {
     return false;
   }
 }
+
+/** The first directory on the way to `path` that `user` may not enter (no search permission), or null. */
+export function blockingDirectory(path: string, user: ServerUser | null): string | null {
+  if (!user) return null;
+  const parts = path.split('/').filter(Boolean);
+  for (let i = 0; i < parts.length; i++) {
+    const dir = '/' + parts.slice(0, i).join('/');
+    let st;
+    try {
+      st = statSync(dir);
+    } catch {
+      return null; // not created yet: tasker makes it
+    }
+    const bit = st.uid === user.uid ? 0o100 : st.gid === user.gid ? 0o010 : 0o001;
+    if ((st.mode & bit) === 0) return dir;
+  }
+  return null;
+}

@@ -1,12 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { platform, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import postgres from 'postgres';
+import { dirname, join } from 'node:path';
+import { TaskerError } from '../errors.ts';
+import { migrations } from './migrations.generated.ts';
+import { migrate } from './migrate.ts';
+import { openPostgres } from './postgres.ts';
 import type { Runtime } from '../runtime/types.ts';
 import type { PostgresBinaries } from './embedded-binaries.ts';
-import { chownTree, freePort, isPostgresProcess, launch, readPostmaster, runToCompletion, stopServer, waitReady, type ServerUser } from './embedded-process.ts';
+import { blockingDirectory, chownTree, freePort, isPostgresProcess, launch, readPostmaster, runToCompletion, stopServer, waitReady, type ServerUser } from './embedded-process.ts';
 
 /** The login every embedded cluster has; the password is generated when the template is made. */
 export interface ClusterCredentials {
@@ -43,6 +46,37 @@ export function throwawayRoot(env: Readonly<Record<string, string | undefined>>)
   return cacheRoot(env);
 }
 
+/**
+ * The binaries as the server account can run them. As root, when the installation lies below a directory that
+ * account may not enter (a project under /root), the binary package's `native/` tree is copied once into the
+ * cache and run from there.
+ */
+export function reachableBinaries(env: Readonly<Record<string, string | undefined>>, bins: PostgresBinaries, user: ServerUser | null): PostgresBinaries {
+  if (!blockingDirectory(bins.postgres, user)) return bins;
+  const native = dirname(dirname(bins.postgres));
+  const dir = join(cacheRoot(env), `bin-pg${bins.version}`);
+  if (!existsSync(join(dir, 'bin', 'postgres'))) {
+    const work = `${dir}.tmp-${randomBytes(4).toString('hex')}`;
+    copyCluster(native, work, null);
+    chmodSync(work, 0o755);
+    try {
+      renameSync(work, dir);
+    } catch {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+  return { ...bins, initdb: join(dir, 'bin', 'initdb'), postgres: join(dir, 'bin', 'postgres') };
+}
+
+/** A clear error when the server account cannot enter a directory on the way to the data directory. */
+export function assertReachable(dataDir: string, user: ServerUser | null): void {
+  const blocked = blockingDirectory(dataDir, user);
+  if (!blocked || !user) return;
+  throw new TaskerError('DB_UNREACHABLE', `tasker runs as root, so the embedded PostgreSQL runs as ${user.name}, which may not enter ${blocked} (on the way to ${dataDir})`, {
+    hint: `give it search permission (chmod o+x ${blocked}), choose another --database directory, run tasker as a normal user, or set DATABASE_URL`,
+  });
+}
+
 /** Server settings of every cluster tasker starts (the throwaway ones add durability-off settings). */
 export function serverSettings(port: number, throwaway: boolean): string[] {
   const settings: Record<string, string> = {
@@ -56,7 +90,10 @@ export function serverSettings(port: number, throwaway: boolean): string[] {
     log_min_messages: 'warning',
   };
   if (throwaway) {
-    Object.assign(settings, { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', autovacuum: 'off', max_wal_senders: '0', wal_level: 'minimal' });
+    Object.assign(settings, {
+      fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', autovacuum: 'off',
+      max_wal_senders: '0', wal_level: 'minimal', max_logical_replication_workers: '0',
+    });
   }
   return Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
 }
@@ -78,7 +115,7 @@ export function copyCluster(from: string, to: string, user: ServerUser | null): 
  */
 export async function ensureTemplate(runtime: Runtime, bins: PostgresBinaries, user: ServerUser | null): Promise<{ dataDir: string; credentials: ClusterCredentials }> {
   const root = cacheRoot(runtime.env);
-  const dir = join(root, `template-pg${bins.version}-v${TEMPLATE_FORMAT}`);
+  const dir = join(root, `template-pg${bins.version}-v${TEMPLATE_FORMAT}-${migrationsKey()}`);
   const meta = join(dir, 'credentials.json');
   if (existsSync(meta)) return { dataDir: join(dir, 'data'), credentials: JSON.parse(readFileSync(meta, 'utf8')) as ClusterCredentials };
 
@@ -112,19 +149,33 @@ export async function ensureTemplate(runtime: Runtime, bins: PostgresBinaries, u
   return { dataDir: join(dir, 'data'), credentials: JSON.parse(readFileSync(meta, 'utf8')) as ClusterCredentials };
 }
 
-/** Drops template0 (nobody creates databases with another encoding here) and recycles WAL: a smaller copy. */
+/** The schema a template is migrated in: a throwaway cluster with the default schema starts migrated. */
+const TEMPLATE_SCHEMA = 'tasker';
+
+/** A short hash of every bundled migration: a template is made again when they change. */
+function migrationsKey(): string {
+  return createHash('sha256').update(migrations.map((m) => `${m.version}:${m.checksum}`).join(',')).digest('hex').slice(0, 10);
+}
+
+/**
+ * Migrates the `tasker` schema (so a smoke run starts with its tables), drops template0 (nobody creates
+ * databases with another encoding here) and recycles WAL: a smaller, faster copy.
+ */
 async function trim(runtime: Runtime, bins: PostgresBinaries, dataDir: string, credentials: ClusterCredentials, user: ServerUser | null, logFile: string): Promise<void> {
   const port = await freePort();
   const child = launch({ program: bins.postgres, args: ['-D', dataDir, ...serverSettings(port, true), '-c', 'min_wal_size=2MB', '-c', 'max_wal_size=4MB'], logFile, user, dieWithParent: true });
   try {
     await waitReady(runtime, dataDir, child, logFile);
-    const sql = postgres({ host: '127.0.0.1', port, user: credentials.user, password: credentials.password, database: 'postgres', max: 1, onnotice: () => {} });
+    const url = `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/postgres`;
+    const db = await openPostgres({ url, schema: TEMPLATE_SCHEMA, poolMax: 1, statementTimeoutMs: 0, connectTimeoutSeconds: 10 });
     try {
-      await sql.unsafe(`UPDATE pg_database SET datistemplate = false WHERE datname = 'template0'`);
-      await sql.unsafe('DROP DATABASE template0');
-      await sql.unsafe('CHECKPOINT');
+      await migrate(db);
+      // one statement per call: DROP DATABASE and VACUUM refuse to run in the implicit transaction of a script
+      for (const statement of [`UPDATE pg_database SET datistemplate = false WHERE datname = 'template0'`, 'DROP DATABASE template0', 'VACUUM FREEZE', 'CHECKPOINT']) {
+        await db.exec(statement);
+      }
     } finally {
-      await sql.end({ timeout: 5 });
+      await db.close();
     }
   } finally {
     await stopServer(runtime, dataDir);

@@ -9,7 +9,7 @@ import type { Db } from './types.ts';
 import { findBinaries, type PostgresBinaries } from './embedded-binaries.ts';
 import { addUser, liveUsers, PINNED, removeUser, withLock } from './embedded-lock.ts';
 import { freePort, isPostgresProcess, launch, pause, readPostmaster, serverUser, stopServer, waitReady, type ServerUser } from './embedded-process.ts';
-import { throwawayRoot, copyCluster, ensureTemplate, serverSettings, sweepAbandoned, type ClusterCredentials } from './embedded-template.ts';
+import { assertReachable, reachableBinaries, throwawayRoot, copyCluster, ensureTemplate, serverSettings, sweepAbandoned, type ClusterCredentials } from './embedded-template.ts';
 
 /** Options for {@link openEmbedded}. */
 export interface EmbeddedOptions {
@@ -26,6 +26,8 @@ export interface EmbeddedOptions {
 interface ServerState extends ClusterCredentials {
   port: number;
 }
+
+let opened = 0;
 
 /** A running embedded server: where it listens and how to log in. */
 export interface EmbeddedServer {
@@ -93,8 +95,9 @@ function readdirNonEmpty(dir: string): boolean {
 
 /** Starts the server of `dataDir` unless it runs; called holding the lock. */
 async function ensureRunning(runtime: Runtime, dataDir: string): Promise<EmbeddedServer> {
-  const bins = await findBinaries();
   const user = serverUser(runtime.env);
+  const bins = reachableBinaries(runtime.env, await findBinaries(), user);
+  assertReachable(dataDir, user);
   const state = await ensureCluster(runtime, bins, user, dataDir);
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -177,7 +180,7 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
   if (options.path === 'memory') return openThrowaway(options);
   const dataDir = embeddedDataDir(runtime, options.path);
   mkdirSync(resolve(dataDir, '..'), { recursive: true });
-  const me = String(runtime.pid);
+  const me = `${runtime.pid}-${++opened}`; // one record per open: a process may hold several
   const release = () =>
     withLock(runtime, dataDir, async () => {
       removeUser(dataDir, me);
@@ -219,8 +222,8 @@ function connect(options: EmbeddedOptions, server: Pick<EmbeddedServer, 'port' |
 /** A throwaway cluster for `memory`: a copy of the cached template, removed at close. */
 async function openThrowaway(options: EmbeddedOptions): Promise<Db> {
   const { runtime } = options;
-  const bins = await findBinaries();
   const user = serverUser(runtime.env);
+  const bins = reachableBinaries(runtime.env, await findBinaries(), user);
   await sweepAbandoned(runtime);
   const template = await ensureTemplate(runtime, bins, user);
   const dir = join(throwawayRoot(runtime.env), `mem-${runtime.pid}-${randomBytes(4).toString('hex')}`);
@@ -245,7 +248,9 @@ async function openThrowaway(options: EmbeddedOptions): Promise<Db> {
         throw new TaskerError('DB_UNREACHABLE', `cannot start a throwaway embedded PostgreSQL: ${(err as Error).message}`, { cause: err, hint: 'set DATABASE_URL to use a PostgreSQL server' });
       }
     }
-    const db = await connect(options, { port, credentials: template.credentials }, `embedded (throwaway PostgreSQL ${bins.major} on 127.0.0.1:${port})`);
+    // a throwaway run is small: fewer connections keep the server's memory down (each backend is ~15 MB)
+    const small = { ...options, poolMax: Math.min(options.poolMax ?? 10, 5) };
+    const db = await connect(small, { port, credentials: template.credentials }, `embedded (throwaway PostgreSQL ${bins.major} on 127.0.0.1:${port})`);
     return { ...db, kind: 'embedded', close: async () => {
       await db.close();
       await remove();

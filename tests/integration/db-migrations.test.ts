@@ -74,8 +74,15 @@ describe('migrations on PostgreSQL', () => {
 });
 
 describe('migrations on the embedded database', () => {
-  it('migrates an in-memory PGlite and is idempotent', async () => {
-    const db = await openEmbedded({ runtime: await getRuntime(), path: 'memory', schema: 'tasker' });
+  it('a throwaway embedded PostgreSQL starts migrated (from its template) in the default schema; another schema migrates, idempotently', async () => {
+    const fresh = await openEmbedded({ runtime: await getRuntime(), path: 'memory', schema: 'tasker' });
+    try {
+      expect(await migrate(fresh)).toEqual([]);
+      expect((await fresh.query<{ server_version: string }>(`SHOW server_version`))[0].server_version).toMatch(/^18\./);
+    } finally {
+      await fresh.close();
+    }
+    const db = await openEmbedded({ runtime: await getRuntime(), path: 'memory', schema: 'tasker_other' });
     try {
       expect(await migrate(db)).toEqual(migrations.map((m) => m.version));
       expect(await migrate(db)).toEqual([]);
