@@ -122,7 +122,12 @@ export function reportError(runtime: Runtime, err: unknown): number {
     }
     return err.code === 'USAGE' ? 2 : 1;
   }
-  const e = err as { code?: string; message?: string; stack?: string };
+  const e = err as { code?: string; name?: string; message?: string; stack?: string };
+  if (e?.name === 'NotCapable' || e?.name === 'PermissionDenied') {
+    // Deno refused an operation: say which permission, not a stack trace
+    runtime.writeStderr(`error [RUNTIME_UNSUPPORTED]: ${e.message}\n  hint: the README's "Runtimes" section lists the Deno permissions tasker needs\n`);
+    return 1;
+  }
   if (e?.code === 'EARG' || e?.code === 'E_UNKNOWN_COMMAND' || e?.code === 'E_NO_COMMAND') {
     runtime.writeStderr(`error [USAGE]: ${e.message}\n  hint: see tasker --help\n`);
     return 2;

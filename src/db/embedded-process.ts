@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { platform, userInfo } from 'node:os';
+import { platform } from 'node:os';
 import { join } from 'node:path';
 import { TaskerError } from '../errors.ts';
 import type { Runtime } from '../runtime/types.ts';
@@ -17,13 +17,18 @@ export interface ServerUser {
  * Null when tasker is not root (the server runs as the current user). As root: `TASKER_EMBEDDED_USER`, else
  * `postgres` when that account exists, else `nobody`.
  */
-export function serverUser(env: Readonly<Record<string, string | undefined>>): ServerUser | null {
-  if (platform() === 'win32' || userInfo().uid !== 0) return null;
-  const wanted = env.TASKER_EMBEDDED_USER || '';
+export function serverUser(runtime: Runtime): ServerUser | null {
+  if (runtime.uid() !== 0) return null;
+  const wanted = runtime.env.TASKER_EMBEDDED_USER || '';
   let passwd = '';
   try {
     passwd = readFileSync('/etc/passwd', 'utf8');
-  } catch {}
+  } catch (cause) {
+    throw new TaskerError('DB_UNREACHABLE', `tasker runs as root and cannot read /etc/passwd to find an account for the embedded PostgreSQL (${(cause as Error).message})`, {
+      cause,
+      hint: 'allow reading /etc/passwd (Deno: --allow-read=…,/etc/passwd), run as a normal user, or set DATABASE_URL',
+    });
+  }
   const accounts = new Map<string, ServerUser>();
   for (const line of passwd.split('\n')) {
     const [name, , uid, gid] = line.split(':');
@@ -46,7 +51,12 @@ export function chownTree(path: string, user: ServerUser | null): void {
   for (const entry of readdirSync(path)) chownTree(join(path, entry), user);
 }
 
-const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+let setpriv: string | null | undefined;
+/** util-linux `setpriv` (drops privileges, sets the parent-death signal), looked up once; null when absent. */
+function findSetpriv(): string | null {
+  setpriv ??= platform() === 'linux' ? (['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null) : null;
+  return setpriv;
+}
 
 /** How a server program is started. */
 export interface LaunchOptions {
@@ -71,7 +81,8 @@ export function launch(options: LaunchOptions): ChildProcess {
   let command = options.program;
   let args = options.args;
   const ids: { uid?: number; gid?: number } = {};
-  if (SETPRIV && (options.user || options.dieWithParent)) {
+  const SETPRIV = options.user || options.dieWithParent ? findSetpriv() : null;
+  if (SETPRIV) {
     const drop = options.user ? [`--reuid=${options.user.uid}`, `--regid=${options.user.gid}`, '--clear-groups'] : [];
     args = [...drop, ...(options.dieWithParent ? ['--pdeathsig', 'INT'] : []), '--', command, ...args];
     command = SETPRIV;
@@ -144,8 +155,9 @@ export function isPostgresProcess(runtime: Runtime, pid: number): boolean {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     if (/\) Z /.test(stat)) return false; // a zombie waiting to be reaped is gone for our purposes
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
-  } catch {
-    return false;
+  } catch (err) {
+    // gone in between; or /proc may not be read (Deno without --allow-read=/proc): trust the liveness check
+    return (err as { code?: string }).code !== 'ENOENT' && runtime.isProcessAlive(pid);
   }
 }
 

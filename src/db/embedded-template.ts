@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { platform, tmpdir, userInfo } from 'node:os';
+import { platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TaskerError } from '../errors.ts';
 import { migrations } from './migrations.generated.ts';
@@ -21,8 +21,8 @@ export interface ClusterCredentials {
 const TEMPLATE_FORMAT = 1;
 
 /** The per-user cache of template clusters and throwaway clusters: `<tmpdir>/tasker-<uid>`. */
-export function cacheRoot(env: Readonly<Record<string, string | undefined>>): string {
-  const root = env.TASKER_EMBEDDED_CACHE || join(tmpdir(), `tasker-${platform() === 'win32' ? 'user' : userInfo().uid}`);
+export function cacheRoot(runtime: Runtime): string {
+  const root = runtime.env.TASKER_EMBEDDED_CACHE || join(tmpdir(), `tasker-${runtime.uid() ?? 'user'}`);
   // traversable (not listable) by the server account when tasker is root; the clusters inside are 0700
   mkdirSync(root, { recursive: true, mode: 0o711 });
   return root;
@@ -32,18 +32,18 @@ export function cacheRoot(env: Readonly<Record<string, string | undefined>>): st
  * Where throwaway clusters go: a RAM-backed `/dev/shm/tasker-<uid>` when it has room (copying and removing a
  * cluster there is several times faster than on a busy disk), else the {@link cacheRoot}.
  */
-export function throwawayRoot(env: Readonly<Record<string, string | undefined>>): string {
-  if (!env.TASKER_EMBEDDED_CACHE && platform() === 'linux') {
+export function throwawayRoot(runtime: Runtime): string {
+  if (!runtime.env.TASKER_EMBEDDED_CACHE && platform() === 'linux') {
     try {
       const fs = statfsSync('/dev/shm');
       if (fs.bavail * fs.bsize >= 512 * 1024 * 1024) {
-        const root = join('/dev/shm', `tasker-${userInfo().uid}`);
+        const root = join('/dev/shm', `tasker-${runtime.uid()}`);
         mkdirSync(root, { recursive: true, mode: 0o711 });
         return root;
       }
     } catch {}
   }
-  return cacheRoot(env);
+  return cacheRoot(runtime);
 }
 
 /**
@@ -51,10 +51,10 @@ export function throwawayRoot(env: Readonly<Record<string, string | undefined>>)
  * account may not enter (a project under /root), the binary package's `native/` tree is copied once into the
  * cache and run from there.
  */
-export function reachableBinaries(env: Readonly<Record<string, string | undefined>>, bins: PostgresBinaries, user: ServerUser | null): PostgresBinaries {
+export function reachableBinaries(runtime: Runtime, bins: PostgresBinaries, user: ServerUser | null): PostgresBinaries {
   if (!blockingDirectory(bins.postgres, user)) return bins;
   const native = dirname(dirname(bins.postgres));
-  const dir = join(cacheRoot(env), `bin-pg${bins.version}`);
+  const dir = join(cacheRoot(runtime), `bin-pg${bins.version}`);
   if (!existsSync(join(dir, 'bin', 'postgres'))) {
     const work = `${dir}.tmp-${randomBytes(4).toString('hex')}`;
     copyCluster(native, work, null);
@@ -114,7 +114,7 @@ export function copyCluster(from: string, to: string, user: ServerUser | null): 
  * template0, WAL recycled) in a temporary directory renamed into place, so concurrent first runs are safe.
  */
 export async function ensureTemplate(runtime: Runtime, bins: PostgresBinaries, user: ServerUser | null): Promise<{ dataDir: string; credentials: ClusterCredentials }> {
-  const root = cacheRoot(runtime.env);
+  const root = cacheRoot(runtime);
   const dir = join(root, `template-pg${bins.version}-v${TEMPLATE_FORMAT}-${migrationsKey()}`);
   const meta = join(dir, 'credentials.json');
   if (existsSync(meta)) return { dataDir: join(dir, 'data'), credentials: JSON.parse(readFileSync(meta, 'utf8')) as ClusterCredentials };
@@ -187,7 +187,7 @@ async function trim(runtime: Runtime, bins: PostgresBinaries, dataDir: string, c
  * server still running in one (a crashed owner on a platform without a parent-death signal).
  */
 export async function sweepAbandoned(runtime: Runtime): Promise<void> {
-  for (const root of new Set([cacheRoot(runtime.env), throwawayRoot(runtime.env)])) await sweepRoot(runtime, root);
+  for (const root of new Set([cacheRoot(runtime), throwawayRoot(runtime)])) await sweepRoot(runtime, root);
 }
 
 async function sweepRoot(runtime: Runtime, root: string): Promise<void> {

@@ -95,8 +95,8 @@ function readdirNonEmpty(dir: string): boolean {
 
 /** Starts the server of `dataDir` unless it runs; called holding the lock. */
 async function ensureRunning(runtime: Runtime, dataDir: string): Promise<EmbeddedServer> {
-  const user = serverUser(runtime.env);
-  const bins = reachableBinaries(runtime.env, await findBinaries(), user);
+  const user = serverUser(runtime);
+  const bins = reachableBinaries(runtime, await findBinaries(), user);
   assertReachable(dataDir, user);
   const state = await ensureCluster(runtime, bins, user, dataDir);
   const deadline = Date.now() + 30_000;
@@ -222,11 +222,11 @@ function connect(options: EmbeddedOptions, server: Pick<EmbeddedServer, 'port' |
 /** A throwaway cluster for `memory`: a copy of the cached template, removed at close. */
 async function openThrowaway(options: EmbeddedOptions): Promise<Db> {
   const { runtime } = options;
-  const user = serverUser(runtime.env);
-  const bins = reachableBinaries(runtime.env, await findBinaries(), user);
+  const user = serverUser(runtime);
+  const bins = reachableBinaries(runtime, await findBinaries(), user);
   await sweepAbandoned(runtime);
   const template = await ensureTemplate(runtime, bins, user);
-  const dir = join(throwawayRoot(runtime.env), `mem-${runtime.pid}-${randomBytes(4).toString('hex')}`);
+  const dir = join(throwawayRoot(runtime), `mem-${runtime.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(dir, { mode: 0o711 });
   const dataDir = join(dir, 'data');
   const logFile = join(dir, 'server.log');

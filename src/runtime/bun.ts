@@ -49,6 +49,7 @@ export const bunRuntime = {
       return (err as { code?: string }).code === 'EPERM';
     }
   },
+  uid: () => process.getuid?.() ?? null,
   signalProcess(pid: number, signal: 'SIGINT' | 'SIGTERM' | 'SIGQUIT' | 'SIGKILL') {
     try {
       process.kill(pid, signal);

@@ -16,6 +16,7 @@ declare const Deno: {
   addSignalListener(signal: SignalName, fn: () => void): void;
   removeSignalListener(signal: SignalName, fn: () => void): void;
   kill(pid: number, signal: string): void;
+  uid(): number | null;
   stdout: { writeSync(data: Uint8Array): number; isTerminal(): boolean };
   stderr: { writeSync(data: Uint8Array): number };
   serve(
@@ -70,6 +71,7 @@ export const denoRuntime = {
       return (err as { name?: string }).name === 'PermissionDenied';
     }
   },
+  uid: () => Deno.uid(),
   signalProcess(pid: number, signal: 'SIGINT' | 'SIGTERM' | 'SIGQUIT' | 'SIGKILL') {
     try {
       Deno.kill(pid, signal);

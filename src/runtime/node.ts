@@ -108,6 +108,7 @@ export const nodeRuntime = {
       return (err as { code?: string }).code === 'EPERM';
     }
   },
+  uid: () => process.getuid?.() ?? null,
   signalProcess(pid: number, signal: 'SIGINT' | 'SIGTERM' | 'SIGQUIT' | 'SIGKILL') {
     try {
       process.kill(pid, signal);
