@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { platform } from 'node:os';
 import { join } from 'node:path';
 import { TaskerError } from '../errors.ts';
@@ -179,6 +179,8 @@ export async function waitReady(runtime: Runtime, dataDir: string, child: ChildP
       const tail = logTail(logFile);
       const err = new Error(`PostgreSQL did not start: ${tail}`) as Error & { code?: string };
       if (/could not bind|Address already in use|could not create any TCP\/IP sockets/.test(tail)) err.code = 'PORT_IN_USE';
+      // the backends of a killed server have not all exited yet: retrying in a moment works
+      if (/pre-existing shared memory block .* is still in use/.test(tail)) err.code = 'SHMEM_IN_USE';
       throw err;
     }
     if (Date.now() > deadline) throw new Error(`PostgreSQL did not become ready within ${timeoutMs} ms: ${logTail(logFile)}`);
@@ -192,7 +194,9 @@ export async function stopServer(runtime: Runtime, dataDir: string, timeoutMs = 
   if (!info || !isPostgresProcess(runtime, info.pid)) return false;
   runtime.signalProcess(info.pid, 'SIGINT');
   const deadline = Date.now() + timeoutMs;
-  for (let delay = 2; isPostgresProcess(runtime, info.pid); delay = Math.min(delay * 2, 25)) {
+  // done when the server has removed its postmaster.pid (the last step of a shutdown) or has exited
+  const running = () => readPostmaster(dataDir)?.pid === info.pid && isPostgresProcess(runtime, info.pid);
+  for (let delay = 2; running(); delay = Math.min(delay * 2, 25)) {
     if (Date.now() > deadline) {
       runtime.signalProcess(info.pid, 'SIGQUIT'); // immediate shutdown; recovery runs at the next start
       break;
@@ -200,6 +204,20 @@ export async function stopServer(runtime: Runtime, dataDir: string, timeoutMs = 
     await pause(delay);
   }
   return true;
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:`port` (false when refused or after 2 s). */
+export function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(2000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 /** A TCP port on 127.0.0.1 that is free right now (`preferred` when it is). */

@@ -8,7 +8,7 @@ import { openPostgres } from './postgres.ts';
 import type { Db } from './types.ts';
 import { findBinaries, type PostgresBinaries } from './embedded-binaries.ts';
 import { addUser, liveUsers, PINNED, removeUser, withLock } from './embedded-lock.ts';
-import { freePort, isPostgresProcess, launch, pause, readPostmaster, serverUser, stopServer, waitReady, type ServerUser } from './embedded-process.ts';
+import { freePort, isPostgresProcess, portAnswers, launch, pause, readPostmaster, serverUser, stopServer, waitReady, type ServerUser } from './embedded-process.ts';
 import { assertReachable, reachableBinaries, throwawayRoot, copyCluster, ensureTemplate, serverSettings, sweepAbandoned, type ClusterCredentials } from './embedded-template.ts';
 
 /** Options for {@link openEmbedded}. */
@@ -107,7 +107,12 @@ async function ensureRunning(runtime: Runtime, dataDir: string): Promise<Embedde
       rmSync(join(dataDir, 'postmaster.pid'), { force: true }); // left by a server that was killed
       break;
     }
-    if (info.status === 'ready') return { dataDir, pid: info.pid, port: info.port, credentials: state };
+    if (info.status === 'ready') {
+      if (await portAnswers(info.port)) return { dataDir, pid: info.pid, port: info.port, credentials: state };
+      // "ready" but nobody listens: the server was killed and its pid is a zombie (or a stranger's now)
+      rmSync(join(dataDir, 'postmaster.pid'), { force: true });
+      break;
+    }
     if (Date.now() > deadline) throw new TaskerError('DB_UNREACHABLE', `the embedded PostgreSQL of ${dataDir} (pid ${info.pid}) stays "${info.status}"`, { hint: `stop it (tasker db stop, or kill ${info.pid}) and retry` });
     await pause(20); // starting (its starter died before it was ready) or stopping: wait for either end
   }
@@ -121,7 +126,12 @@ async function ensureRunning(runtime: Runtime, dataDir: string): Promise<Embedde
       if (port !== state.port) writeState(dataDir, { ...state, port });
       return { dataDir, pid: info.pid, port, credentials: state };
     } catch (cause) {
-      if ((cause as { code?: string }).code === 'PORT_IN_USE' && attempt < 3) continue;
+      const code = (cause as { code?: string }).code;
+      if (code === 'PORT_IN_USE' && attempt < 3) continue;
+      if (code === 'SHMEM_IN_USE' && Date.now() < deadline) {
+        await pause(100);
+        continue;
+      }
       throw new TaskerError('DB_UNREACHABLE', `cannot start the embedded PostgreSQL on ${dataDir}: ${(cause as Error).message}`, {
         cause,
         hint: `see ${logFile}; or set DATABASE_URL to use a PostgreSQL server`,

@@ -38,8 +38,8 @@ async function serve(fetch: FetchHandler, options: { hostname: string; port: num
 }
 
 /**
- * The Deno adapter. Narrowest permissions for `tasker run`: --allow-env --allow-net=127.0.0.1
- * --allow-read=. --allow-write=.tasker --allow-sys=hostname,osRelease (see README).
+ * The Deno adapter. The permissions `tasker run` needs are listed in the README ("Runtimes") and used by
+ * the contract suite (tests/helpers/cli.ts DENO_PERMISSIONS).
  */
 export const denoRuntime = {
   name: 'deno',
