@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, 
 import { join } from 'node:path';
 import { TaskerError } from '../errors.ts';
 import type { Runtime } from '../runtime/types.ts';
-import { pause } from './embedded-process.ts';
+import { isLiveProcess, pause } from './embedded-process.ts';
 
 /**
  * Runs `fn` holding `<base>.lock`, an exclusively created file with the holder's pid. Starting and stopping
@@ -22,7 +22,7 @@ export async function withLock<T>(runtime: Runtime, base: string, fn: () => Prom
       if ((err as { code?: string }).code !== 'EEXIST') throw err;
     }
     const holder = Number(readText(path));
-    if (holder && !runtime.isProcessAlive(holder)) {
+    if (holder && !isLiveProcess(runtime, holder)) {
       const stale = `${path}.stale-${runtime.pid}`;
       try {
         renameSync(path, stale);
@@ -85,7 +85,7 @@ export function liveUsers(runtime: Runtime, base: string): string[] {
   return names.filter((name) => {
     if (name === PINNED) return true;
     const pid = Number(name.split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && runtime.isProcessAlive(pid)) return true;
+    if (Number.isInteger(pid) && pid > 0 && isLiveProcess(runtime, pid)) return true;
     rmSync(join(usersDir(base), name), { force: true });
     return false;
   });

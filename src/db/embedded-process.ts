@@ -147,6 +147,16 @@ export function readPostmaster(dataDir: string): PostmasterInfo | null {
   return { pid, port: Number(lines[3]), status: (lines[7] ?? '').trim() || 'starting' };
 }
 
+/** True when `pid` is alive and not a zombie (Linux: /proc tells; elsewhere the liveness check alone). */
+export function isLiveProcess(runtime: Runtime, pid: number): boolean {
+  if (!runtime.isProcessAlive(pid)) return false;
+  try {
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch (err) {
+    return (err as { code?: string }).code !== 'ENOENT';
+  }
+}
+
 /** True when `pid` is a live PostgreSQL process (Linux: checked in /proc, so a recycled pid does not count). */
 export function isPostgresProcess(runtime: Runtime, pid: number): boolean {
   if (!runtime.isProcessAlive(pid)) return false;
@@ -203,6 +213,10 @@ export async function stopServer(runtime: Runtime, dataDir: string, timeoutMs = 
     }
     await pause(delay);
   }
+  // the pid file goes just before the process exits: wait briefly for the exit too (a zombie that only
+  // its parent can reap, which Deno cannot tell from a live process without /proc, ends the wait)
+  const exitBy = Date.now() + 2000;
+  while (isPostgresProcess(runtime, info.pid) && Date.now() < exitBy) await pause(10);
   return true;
 }
 

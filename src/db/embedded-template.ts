@@ -9,7 +9,7 @@ import { migrate } from './migrate.ts';
 import { openPostgres } from './postgres.ts';
 import type { Runtime } from '../runtime/types.ts';
 import type { PostgresBinaries } from './embedded-binaries.ts';
-import { blockingDirectory, chownTree, freePort, isPostgresProcess, launch, readPostmaster, runToCompletion, stopServer, waitReady, type ServerUser } from './embedded-process.ts';
+import { blockingDirectory, chownTree, freePort, isLiveProcess, isPostgresProcess, launch, readPostmaster, runToCompletion, stopServer, waitReady, type ServerUser } from './embedded-process.ts';
 
 /** The login every embedded cluster has; the password is generated when the template is made. */
 export interface ClusterCredentials {
@@ -199,7 +199,7 @@ async function sweepRoot(runtime: Runtime, root: string): Promise<void> {
   }
   for (const entry of entries) {
     const m = /^(?:mem-|template-.*\.tmp-)(\d+)-/.exec(entry);
-    if (!m || Number(m[1]) === runtime.pid || runtime.isProcessAlive(Number(m[1]))) continue;
+    if (!m || Number(m[1]) === runtime.pid || isLiveProcess(runtime, Number(m[1]))) continue;
     const dir = join(root, entry);
     const info = readPostmaster(join(dir, 'data'));
     if (info && isPostgresProcess(runtime, info.pid)) await stopServer(runtime, join(dir, 'data'), 10_000);
