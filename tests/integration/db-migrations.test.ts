@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
 import { openEmbedded } from '../../src/db/embedded.ts';
@@ -26,6 +26,13 @@ afterAll(async () => {
 });
 
 describe('migrations on PostgreSQL', () => {
+  it('runs on the server of its vitest project: the embedded PostgreSQL 18 in pg18, the test server elsewhere', async () => {
+    const db = await connect('public');
+    const [{ v }] = await db.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
+    if (inject('testDatabaseUrl')) expect(Number(v)).toBeGreaterThanOrEqual(180000);
+    else expect(Number(v)).toBeGreaterThanOrEqual(150000);
+  });
+
   it('keeps the generated module in step with the .sql files', () => {
     expect(renderMigrationsModule()).toContain(migrations[migrations.length - 1].checksum);
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
