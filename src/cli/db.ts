@@ -56,7 +56,7 @@ const stop = defineCommand({
 });
 
 const psqlUrl = defineCommand({
-  meta: { name: 'psql-url', description: 'Print the URL of the running embedded PostgreSQL (it contains the password) — example: psql "$(tasker db psql-url)"' },
+  meta: { name: 'psql-url', description: 'Print the URL of the running embedded PostgreSQL (it contains the password) — example: tasker db psql-url (psql "$(tasker db psql-url)")' },
   args: { ...commonArgs },
   async run({ args }) {
     const ctx = await setup(args);
