@@ -4,6 +4,10 @@
 // build: natively on Bun, Deno and Node.js with type stripping, through the tsx loader on Node.js 20.
 import { existsSync } from 'node:fs';
 import module from 'node:module';
+import { stopWhenOrphaned } from './parent-watch.mjs';
+
+// under `npx tasker …` a kill of npx must not leave tasker running (it would hold the port and the database)
+stopWhenOrphaned();
 
 // Node.js ≥ 22.1 keeps compiled code in a cache on disk between runs (NODE_DISABLE_COMPILE_CACHE=1 turns it off)
 module.enableCompileCache?.();

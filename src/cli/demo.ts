@@ -8,7 +8,8 @@ export default defineCommand({
   meta: { name: 'demo', description: 'Run the bundled linear, diamond, tree and mixed-DAG examples on the embedded database (npm start) — example: tasker demo' },
   args: { ...commonArgs },
   async run({ args }) {
-    const ctx = await setup(args, args.database ? {} : { 'common.database.embedded_path': 'memory' });
+    // a throwaway server unless asked otherwise (--database url): never test tasks in DATABASE_URL by accident
+    const ctx = await setup(args, {}, { defaultDatabase: 'memory' });
     const dir = new URL('../../examples/', import.meta.url).pathname;
     return runSmoke(ctx, {
       templatePaths: EXAMPLES.map((f) => `${dir}templates/${f}`),

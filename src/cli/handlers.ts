@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { commonArgs, setup } from './shared.ts';
+import { commonArgs, setup, templatePaths } from './shared.ts';
 import { discoverHandlers, formatHandlerList } from '../worker/discovery.ts';
 import { loadTemplates } from '../templates/load.ts';
 
@@ -13,7 +13,7 @@ const list = defineCommand({
   async run({ args }) {
     const ctx = await setup(args);
     const { handlers, failures } = await discoverHandlers(ctx.runtime, ctx.config.handlers.paths, undefined, { strict: args.strict === true });
-    const loaded = await loadTemplates(ctx.runtime, ctx.config.templates.paths, { env: ctx.loaded.environment });
+    const loaded = await loadTemplates(ctx.runtime, await templatePaths(ctx), { env: ctx.loaded.environment });
     const templates = loaded.templates.map((t) => ({
       namespace: t.namespace,
       name: t.name,

@@ -12,7 +12,7 @@ const COMMANDS: Record<string, [string, () => Promise<CommandDef>]> = {
   task: ['Create, inspect, cancel and repair tasks', () => import('./task.ts').then((m) => m.default as CommandDef)],
   smoke: ['Run templates end to end in-process and report (for CI)', () => import('./smoke.ts').then((m) => m.default as CommandDef)],
   demo: ['Run the bundled example workflows on the embedded database', () => import('./demo.ts').then((m) => m.default as CommandDef)],
-  db: ['Apply migrations and show their status', () => import('./db.ts').then((m) => m.default as CommandDef)],
+  db: ['Start, stop and inspect the embedded PostgreSQL; migrations', () => import('./db.ts').then((m) => m.default as CommandDef)],
   config: ['Show or validate the merged configuration', () => import('./config.ts').then((m) => m.default as CommandDef)],
   template: ['List registered templates and draw their DAG', () => import('./template.ts').then((m) => m.default as CommandDef)],
   dlq: ['Inspect and resolve dead-lettered tasks', () => import('./dlq.ts').then((m) => m.default as CommandDef)],
@@ -93,6 +93,24 @@ function checkUnknownFlags(rest: string[], args: ArgsDef, commandName: string): 
   }
 }
 
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/**
+ * citty's usage text, tidied: colour codes only on a terminal (and not under NO_COLOR), a flag whose
+ * description already says its default does not get citty's `(Default: …)` as well, no trailing blanks.
+ */
+export function tidyUsage(text: string, colour: boolean): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const plain = line.replace(ANSI, '');
+      let out = colour ? line : plain;
+      if (/\(default[ :]/.test(plain.replace(/\(Default: [^)]*\)/, ''))) out = out.replace(/(\x1b\[90m)?\s?\(Default: [^)]*\)(\x1b\[39m)?/, '');
+      return out.trimEnd();
+    })
+    .join('\n');
+}
+
 /** Prints a known error as one line plus hint, an unknown one with its stack. Returns the exit code. */
 export function reportError(runtime: Runtime, err: unknown): number {
   if (err instanceof TaskerError) {
@@ -104,7 +122,12 @@ export function reportError(runtime: Runtime, err: unknown): number {
     }
     return err.code === 'USAGE' ? 2 : 1;
   }
-  const e = err as { code?: string; message?: string; stack?: string };
+  const e = err as { code?: string; name?: string; message?: string; stack?: string };
+  if (e?.name === 'NotCapable' || e?.name === 'PermissionDenied') {
+    // Deno refused an operation: say which permission, not a stack trace
+    runtime.writeStderr(`error [RUNTIME_UNSUPPORTED]: ${e.message}\n  hint: the README's "Runtimes" section lists the Deno permissions tasker needs\n`);
+    return 1;
+  }
   if (e?.code === 'EARG' || e?.code === 'E_UNKNOWN_COMMAND' || e?.code === 'E_NO_COMMAND') {
     runtime.writeStderr(`error [USAGE]: ${e.message}\n  hint: see tasker --help\n`);
     return 2;
@@ -119,7 +142,7 @@ export async function main(): Promise<void> {
   const rawArgs = [...runtime.argv];
   let code = 0;
   try {
-    if (rawArgs.length === 1 && rawArgs[0] === '--version') {
+    if (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')) {
       runtime.writeStdout(`${VERSION}\n`);
       return runtime.exit(0);
     }
@@ -127,7 +150,7 @@ export async function main(): Promise<void> {
     const cmd = chain[chain.length - 1];
     const parent = chain.length > 1 ? chain[chain.length - 2] : undefined;
     if (rest.includes('--help') || rest.includes('-h') || (!cmd.run && !rest.some((a) => !a.startsWith('-')))) {
-      runtime.writeStdout(chain.length === 1 ? rootUsage() : (await renderUsage(cmd, parent)) + '\n');
+      runtime.writeStdout(chain.length === 1 ? rootUsage() : tidyUsage(await renderUsage(cmd, parent), runtime.isTTY && !runtime.env.NO_COLOR) + '\n');
       return runtime.exit(rest.includes('--help') || rest.includes('-h') || chain.length === 1 ? 0 : 2);
     }
     const name = chain.map((c) => (c.meta as { name?: string } | undefined)?.name).join(' ');

@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
 import { commonArgs, setup } from './shared.ts';
 import { createTasker } from '../engine.ts';
+import { withStatus } from './status-line.ts';
 import { TaskerError } from '../errors.ts';
 import type { ServerHandle } from '../runtime/types.ts';
 
@@ -46,11 +47,16 @@ export default defineCommand({
         worker: role !== 'orchestrator' && config.worker.enabled,
       },
     });
-    await tasker.start();
+    await withStatus(runtime, 'starting tasker (database, migrations, templates, handlers)', () => tasker.start());
     let server: ServerHandle | null = null;
     if (config.web.enabled) {
       const { createHttpApp, startHttpServer } = await import('../http/index.ts');
-      server = await startHttpServer(createHttpApp({ tasker, config, runtime, logger }), runtime, config.web.bind_address);
+      try {
+        server = await startHttpServer(createHttpApp({ tasker, config, runtime, logger }), runtime, config.web.bind_address);
+      } catch (err) {
+        await tasker.stop(); // leaves the embedded database as it found it
+        throw err;
+      }
     }
     logger.info('tasker running', {
       role,

@@ -5,13 +5,14 @@ import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import type { TaskerConfig } from '../config/schema.ts';
 import { createLogger, setDefaultLogger, type Logger } from '../logging.ts';
 import type { Db } from '../db/types.ts';
+import { withStatus } from './status-line.ts';
 
 /** Flags every command accepts. */
 export const commonArgs = {
   config: { type: 'string', description: 'TOML config file (also TASKER_CONFIG_PATH)', valueHint: 'file' },
   database: {
     type: 'string',
-    description: 'PostgreSQL URL, an embedded data directory, or `memory` (default: DATABASE_URL, else .tasker/pgdata)',
+    description: 'a PostgreSQL URL, `url` (= DATABASE_URL), an embedded data directory, or `memory` (a throwaway server); default DATABASE_URL, else .tasker/pgdata',
     valueHint: 'url|dir|memory',
   },
   'log-level': { type: 'string', description: 'trace|debug|info|warn|error|silent' },
@@ -28,21 +29,33 @@ export interface CliContext {
 
 type Args = Record<string, unknown>;
 
-/** Maps `--database` to config overrides: a URL, `memory`, or an embedded data directory. */
-function databaseOverrides(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'string' || value === '') return {};
-  if (/^postgres(ql)?:\/\//.test(value)) return { 'common.database.url': value };
-  return { 'common.database.url': '', 'common.database.embedded_path': value };
+/**
+ * Maps `--database` to config overrides: a URL, `url` (the configured DATABASE_URL / [common.database] url),
+ * `memory`, or an embedded data directory. `fallback` applies when the flag is absent (smoke: `memory`).
+ */
+function databaseOverrides(value: unknown, fallback?: string): Record<string, unknown> {
+  const chosen = typeof value === 'string' && value !== '' ? value : fallback;
+  if (!chosen || chosen === 'url') return {};
+  if (/^postgres(ql)?:\/\//.test(chosen)) return { 'common.database.url': chosen };
+  return { 'common.database.url': '', 'common.database.embedded_path': chosen };
+}
+
+/** Options of {@link setup} beyond config overrides. */
+export interface SetupOptions {
+  strict?: boolean;
+  /** The database when `--database` is absent (smoke and demo: `memory`, so they never touch DATABASE_URL). */
+  defaultDatabase?: string;
 }
 
 /** Loads runtime, config (with flag overrides) and the logger; prints config warnings. */
-export async function setup(args: Args, overrides: Record<string, unknown> = {}, strict = false): Promise<CliContext> {
+export async function setup(args: Args, overrides: Record<string, unknown> = {}, options: boolean | SetupOptions = {}): Promise<CliContext> {
+  const { strict = false, defaultDatabase } = typeof options === 'boolean' ? { strict: options } : options;
   const runtime = await getRuntime();
   const loaded = await loadConfig({
     runtime,
     configPath: typeof args.config === 'string' ? args.config : undefined,
     overrides: {
-      ...databaseOverrides(args.database),
+      ...databaseOverrides(args.database, defaultDatabase),
       'logging.level': args['log-level'],
       'logging.format': args['log-format'],
       ...overrides,
@@ -52,6 +65,9 @@ export async function setup(args: Args, overrides: Record<string, unknown> = {},
   const logger = createLogger({ runtime, level: loaded.config.logging.level, format: loaded.config.logging.format });
   for (const w of loaded.warnings) logger.warn(w);
   setDefaultLogger(logger);
+  if (args.database === 'url' && !loaded.config.common.database.url) {
+    throw new TaskerError('USAGE', '--database url: no DATABASE_URL (or [common.database] url) is set', { hint: 'set DATABASE_URL, or give the URL itself: --database postgres://…' });
+  }
   return { runtime, config: loaded.config, loaded, logger };
 }
 
@@ -63,7 +79,7 @@ export async function withDb<T>(
 ): Promise<T> {
   // imported here, not at the top: commands that never open a database (validate, config, --help) start faster
   const [{ openDatabase }, { migrate, assertCompatible }] = await Promise.all([import('../db/open.ts'), import('../db/migrate.ts')]);
-  const db = await openDatabase(ctx.config, ctx.runtime, { share: options.share ?? false, applicationName: 'tasker-cli' });
+  const db = await withStatus(ctx.runtime, 'opening the database', () => openDatabase(ctx.config, ctx.runtime, { applicationName: 'tasker-cli' }));
   try {
     if (options.migrate !== false) await migrate(db);
     else await assertCompatible(db);
@@ -103,4 +119,17 @@ export function formatTable(rows: Array<Record<string, unknown>>, columns: strin
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
   return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n') + '\n';
+}
+
+/** The built-in template search paths: a new project often has neither, which is not an error. */
+const DEFAULT_TEMPLATE_PATHS = ['./templates', './config/tasks'];
+
+/**
+ * The configured template paths to load: a built-in default that does not exist is left out, while a path the
+ * user named (flag, TASKER_TEMPLATE_PATH, config) is kept, so a typo is still reported.
+ */
+export async function templatePaths(ctx: CliContext): Promise<string[]> {
+  const paths: string[] = [];
+  for (const p of ctx.config.templates.paths) if (!DEFAULT_TEMPLATE_PATHS.includes(p) || (await ctx.runtime.stat(p))) paths.push(p);
+  return paths;
 }

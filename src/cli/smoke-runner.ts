@@ -2,6 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { CliContext } from './shared.ts';
 import { formatTable } from './shared.ts';
 import { createTasker } from '../engine.ts';
+import { withStatus } from './status-line.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { TaskerError } from '../errors.ts';
 import type { TaskTemplate } from '../templates/types.ts';
@@ -67,7 +68,7 @@ export async function runSmoke(ctx: CliContext, options: SmokeOptions): Promise<
     common: { ...ctx.config.common, queues: { ...ctx.config.common.queues, poll_interval_ms: Math.min(ctx.config.common.queues.poll_interval_ms, 200) } },
   };
   const tasker = createTasker({ config, runtime, logger: ctx.logger, templates: loaded.templates, loadTemplatePaths: false });
-  await tasker.start();
+  await withStatus(runtime, 'starting a throwaway engine (database, migrations, handlers)', () => tasker.start());
   const started = performance.now();
   try {
     const tasks = [];

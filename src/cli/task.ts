@@ -2,6 +2,7 @@ import { defineCommand } from 'citty';
 import { commonArgs, formatTable, readJsonArg, setup } from './shared.ts';
 import { TaskerError } from '../errors.ts';
 import { remoteArgs, withTaskBackend } from './task-backend.ts';
+import { isTerminalTaskState } from '../orchestration/states.ts';
 
 /** Parses `namespace/name[@version]`. */
 export function parseTemplateRef(ref: string): { namespace: string; name: string; version?: string } {
@@ -31,26 +32,52 @@ const create = defineCommand({
     initiator: { type: 'string', description: 'who asked for it' },
     reason: { type: 'string', description: 'why' },
     priority: { type: 'string', description: 'integer priority' },
+    wait: { type: 'boolean', description: 'wait until the task finishes; exit 0 when it completed, 1 otherwise' },
+    timeout: { type: 'string', description: 'with --wait: give up after this many seconds (exit 1, TIMEOUT); default 300' },
   },
   async run({ args }) {
     const ctx = await setup(args);
     const ref = parseTemplateRef(String(args.template));
     const context = await readJsonArg(ctx.runtime, args.input, 'input');
     const priority = args.priority === undefined ? undefined : Number(args.priority);
-    const task = await withTaskBackend(ctx, args, (backend) =>
-      backend.create({
+    const timeout = args.timeout === undefined ? 300 : Number(args.timeout);
+    if (!Number.isFinite(timeout) || timeout <= 0) throw new TaskerError('USAGE', `--timeout must be a positive number of seconds, not ${JSON.stringify(args.timeout)}`);
+    if (args.timeout !== undefined && !args.wait) throw new TaskerError('USAGE', '--timeout only applies with --wait', { hint: 'add --wait' });
+    return withTaskBackend(ctx, args, async (backend) => {
+      const task = await backend.create({
         ...ref,
         context: context as Record<string, unknown>,
         idempotency_key: args['idempotency-key'] as string | undefined,
         initiator: (args.initiator as string | undefined) ?? 'tasker-cli',
         reason: args.reason as string | undefined,
         priority,
-      }),
-    );
-    print(ctx.runtime, args.format === 'json' ? task : `created task ${task.task_uuid} (${task.namespace}/${task.name}@${task.version})\n`, args.format);
-    return 0;
+      });
+      if (!args.wait) {
+        print(ctx.runtime, args.format === 'json' ? task : `created task ${task.task_uuid} (${task.namespace}/${task.name}@${task.version})\n`, args.format);
+        return 0;
+      }
+      if (args.format !== 'json') ctx.runtime.writeStderr(`created task ${task.task_uuid} (${task.namespace}/${task.name}@${task.version}); waiting for it to finish\n`);
+      const done = await waitUntilFinished(backend, task.task_uuid, timeout * 1000);
+      print(ctx.runtime, args.format === 'json' ? done : `task ${done.task_uuid} ${done.state}\n`, args.format);
+      return done.state === 'complete' ? 0 : 1;
+    });
   },
 });
+
+/** Polls a task until it is in a terminal state; TIMEOUT after `timeoutMs`. */
+async function waitUntilFinished(backend: Parameters<Parameters<typeof withTaskBackend>[2]>[0], uuid: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    const view = await backend.get(uuid);
+    if (isTerminalTaskState(view.state)) return view;
+    if (Date.now() > deadline) {
+      throw new TaskerError('TIMEOUT', `task ${uuid} is still ${view.state} after ${timeoutMs / 1000} s`, {
+        hint: `inspect it with \`tasker task get ${uuid}\`, or raise --timeout`,
+      });
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
 
 const get = defineCommand({
   meta: { name: 'get', description: 'Show a task with its status and steps — example: tasker task get 0192f2a4-…' },

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { commonArgs, setup } from './shared.ts';
+import { commonArgs, setup, templatePaths } from './shared.ts';
 import { runValidate } from '../templates/report.ts';
 import { discoverHandlers } from '../worker/discovery.ts';
 
@@ -18,7 +18,12 @@ export default defineCommand({
   async run({ args }) {
     const ctx = await setup(args);
     const positional = (args._ as string[]).filter(Boolean);
-    const paths = positional.length ? positional : ctx.config.templates.paths;
+    const paths = positional.length ? positional : await templatePaths(ctx);
+    if (paths.length === 0) {
+      // a new project without template folders yet: nothing to check is not a failure
+      ctx.runtime.writeStdout(`no templates to check: none of the default paths exists (${ctx.config.templates.paths.join(', ')}); name files or folders, or set TASKER_TEMPLATE_PATH\n`);
+      return 0;
+    }
     let handlerNames: Set<string> | null = null;
     let handlerHasMethod: ((callable: string, method: string) => boolean) | null = null;
     if (args.handlers) {

@@ -5,12 +5,12 @@ import type { Db } from './types.ts';
 
 /** Options for {@link openDatabase}. */
 export interface OpenDatabaseOptions {
-  /** Serve an embedded database to other local tasker processes (the long-running `tasker run` does). */
+  /** No effect: every process is an ordinary client of the embedded server (kept for callers that pass it). */
   share?: boolean;
   applicationName?: string;
 }
 
-/** Opens the configured database: PostgreSQL when a URL is set, else the embedded PGlite. */
+/** Opens the configured database: the server at the URL when one is set, else the embedded PostgreSQL. */
 export async function openDatabase(config: TaskerConfig, runtime: Runtime, options: OpenDatabaseOptions = {}): Promise<Db> {
   const db = config.common.database;
   if (db.url) {
@@ -23,8 +23,15 @@ export async function openDatabase(config: TaskerConfig, runtime: Runtime, optio
       applicationName: options.applicationName,
     });
   }
-  // PGlite is loaded only when it is used: a process on a PostgreSQL server never pays for it
+  // the embedded server's code is loaded only when it is used
   return import('./embedded.ts').then(({ openEmbedded }) =>
-    openEmbedded({ runtime, path: db.embedded_path, schema: db.schema, share: options.share }),
+    openEmbedded({
+      runtime,
+      path: db.embedded_path,
+      schema: db.schema,
+      poolMax: db.pool_max,
+      statementTimeoutMs: db.statement_timeout_ms,
+      applicationName: options.applicationName,
+    }),
   );
 }

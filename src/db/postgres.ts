@@ -14,9 +14,8 @@ export interface PostgresOptions {
   poolMax: number;
   statementTimeoutMs: number;
   connectTimeoutSeconds: number;
-  /** Named prepared statements; off when the server is PGlite behind its socket (one shared session). */
+  /** Named prepared statements (default on). */
   prepare?: boolean;
-  kind?: 'postgres' | 'pglite-socket';
   applicationName?: string;
 }
 
@@ -85,15 +84,14 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
   });
   const base = run(sql);
   return {
-    kind: options.kind ?? 'postgres',
+    kind: 'postgres',
     schema: options.schema,
     description: redactUrl(options.url),
-    supportsListen: (options.kind ?? 'postgres') === 'postgres',
+    supportsListen: true,
     query: base.query,
     exec: base.exec,
     transaction: (fn) => safeTransaction(sql, run, fn),
     async listen(channel, onNotify) {
-      if ((options.kind ?? 'postgres') !== 'postgres') return null;
       const sub = await sql.listen(channel, (payload) => onNotify(payload));
       return () => sub.unlisten();
     },

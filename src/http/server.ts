@@ -23,9 +23,17 @@ export async function startHttpServer(app: FetchHandler, runtime: Runtime, bindA
     return await runtime.serve(app, { hostname, port });
   } catch (err) {
     const code = (err as { code?: string }).code;
+    // node and bun say EADDRINUSE, deno names the error AddrInUse
+    if (code === 'EADDRINUSE' || (err as { name?: string }).name === 'AddrInUse') {
+      throw new TaskerError('PORT_IN_USE', `cannot listen on ${hostname}:${port}: another process uses this port`, {
+        cause: err,
+        hint: 'stop that process, or pick another address: --bind 127.0.0.1:8081 ([web] bind_address, TASKER_WEB_BIND_ADDRESS)',
+        details: { hostname, port },
+      });
+    }
     throw new TaskerError('CONFIG_INVALID', `cannot listen on ${hostname}:${port}${code ? ` (${code})` : ''}: ${(err as Error).message}`, {
       cause: err,
-      hint: code === 'EADDRINUSE' ? 'another process uses this port; pick another [web] bind_address' : 'check [web] bind_address',
+      hint: 'check [web] bind_address',
       details: { hostname, port },
     });
   }

@@ -49,6 +49,15 @@ export const bunRuntime = {
       return (err as { code?: string }).code === 'EPERM';
     }
   },
+  uid: () => process.getuid?.() ?? null,
+  signalProcess(pid: number, signal: 'SIGINT' | 'SIGTERM' | 'SIGQUIT' | 'SIGKILL') {
+    try {
+      process.kill(pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  },
   writeStdout: (text: string) => void process.stdout.write(text),
   writeStderr: (text: string) => void process.stderr.write(text),
 } satisfies Runtime;

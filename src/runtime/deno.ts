@@ -16,6 +16,7 @@ declare const Deno: {
   addSignalListener(signal: SignalName, fn: () => void): void;
   removeSignalListener(signal: SignalName, fn: () => void): void;
   kill(pid: number, signal: string): void;
+  uid(): number | null;
   stdout: { writeSync(data: Uint8Array): number; isTerminal(): boolean };
   stderr: { writeSync(data: Uint8Array): number };
   serve(
@@ -37,8 +38,8 @@ async function serve(fetch: FetchHandler, options: { hostname: string; port: num
 }
 
 /**
- * The Deno adapter. Narrowest permissions for `tasker run`: --allow-env --allow-net=127.0.0.1
- * --allow-read=. --allow-write=.tasker --allow-sys=hostname,osRelease (see README).
+ * The Deno adapter. The permissions `tasker run` needs are listed in the README ("Runtimes") and used by
+ * the contract suite (tests/helpers/cli.ts DENO_PERMISSIONS).
  */
 export const denoRuntime = {
   name: 'deno',
@@ -68,6 +69,15 @@ export const denoRuntime = {
       return true;
     } catch (err) {
       return (err as { name?: string }).name === 'PermissionDenied';
+    }
+  },
+  uid: () => Deno.uid(),
+  signalProcess(pid: number, signal: 'SIGINT' | 'SIGTERM' | 'SIGQUIT' | 'SIGKILL') {
+    try {
+      Deno.kill(pid, signal);
+      return true;
+    } catch {
+      return false;
     }
   },
   writeStdout: (text: string) => writeAll(Deno.stdout, text),

@@ -56,6 +56,10 @@ export interface Runtime {
   listFiles(dir: string): Promise<string[]>;
   /** True when a process with this pid is alive on this host. */
   isProcessAlive(pid: number): boolean;
+  /** The user id of this process (0 = root); null where there is none (Windows). */
+  uid(): number | null;
+  /** Sends a signal to another process (the embedded PostgreSQL server); false when it does not exist. */
+  signalProcess(pid: number, signal: 'SIGINT' | 'SIGTERM' | 'SIGQUIT' | 'SIGKILL'): boolean;
   writeStdout(text: string): void;
   writeStderr(text: string): void;
 }

@@ -10,10 +10,20 @@ export const RUNTIMES = ['node', 'bun', 'deno'] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
 
 /**
- * The narrowest Deno permissions `tasker` needs (README "Deno permissions"): environment, reading the
- * project, the local network (PostgreSQL, the HTTP API), the hostname, and writing the embedded database.
+ * The narrowest Deno permissions `tasker` needs with the embedded PostgreSQL (README "Runtimes"): environment,
+ * reading the project, the local network (PostgreSQL, the HTTP API), hostname and uid, running the server
+ * programs, the embedded database in .tasker and the template cache in the temp directory (plus, as root,
+ * /etc/passwd and setpriv to run the server as an unprivileged account; /proc tells a live server from a
+ * recycled pid).
  */
-export const DENO_PERMISSIONS = ['--allow-env', '--allow-read=.', '--allow-write=.tasker', '--allow-net=127.0.0.1', '--allow-sys=hostname'];
+export const DENO_PERMISSIONS = [
+  '--allow-env',
+  '--allow-read=.,/tmp,/proc,/etc/passwd,/usr/bin/setpriv',
+  '--allow-write=.tasker,/tmp',
+  '--allow-net=127.0.0.1',
+  '--allow-sys=hostname,uid',
+  '--allow-run',
+];
 
 /** The command line that runs `script` (a TS file, relative to the root) under `runtime`. */
 export function runtimeCommand(runtime: RuntimeName, script: string, args: string[] = []): [string, string[]] {

@@ -1,11 +1,15 @@
 import postgres from 'postgres';
+import { inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { openPostgres } from '../../src/db/postgres.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import type { Db } from '../../src/db/types.ts';
 
-/** The server integration tests use: TEST_DATABASE_URL, else the local PostgreSQL with trust auth. */
-export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/**
+ * The server integration tests use: in the `pg18` vitest project the embedded PostgreSQL 18 its global setup
+ * started; else TEST_DATABASE_URL, else the local PostgreSQL (15 here) with trust auth.
+ */
+export const ADMIN_URL = inject('testDatabaseUrl') || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A database of its own for one test file; `drop()` removes it (and fails if connections leak). */
 export interface TestDatabase {

@@ -1,4 +1,4 @@
-// Helpers for engine integration tests: in-process engines on PostgreSQL or embedded PGlite, templates
+// Helpers for engine integration tests: in-process engines on PostgreSQL or the embedded PostgreSQL, templates
 // from YAML text, and engine child processes (tests/fixtures/engine/engine-process.ts) with cleanup.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
@@ -15,7 +15,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Where the engine fixtures live. */
 export const FIXTURES = resolve(ROOT, 'tests/fixtures/engine');
 
-/** A database an engine runs on: a fresh PostgreSQL database, or an in-memory embedded PGlite. */
+/** A database an engine runs on: a fresh database on the test server, or a throwaway embedded PostgreSQL 18. */
 export interface EngineBackend {
   label: string;
   /** The PostgreSQL url, or '' for the embedded database. */
@@ -23,10 +23,13 @@ export interface EngineBackend {
   close(): Promise<void>;
 }
 
-/** The two backends the engine's behaviour must agree on. `pglite` has no url: every engine gets its own in-memory database. */
+/**
+ * The two backends the engine's behaviour must agree on: the test server (the system PostgreSQL 15) and the
+ * embedded PostgreSQL 18. The embedded one has no url: every engine gets its own throwaway cluster.
+ */
 export const BACKENDS: Array<[string, () => Promise<EngineBackend>]> = [
   ['PostgreSQL', () => postgresBackend()],
-  ['embedded PGlite', async () => ({ label: 'embedded PGlite', url: '', close: async () => {} })],
+  ['embedded PostgreSQL', async () => ({ label: 'embedded PostgreSQL', url: '', close: async () => {} })],
 ];
 
 /** A fresh PostgreSQL test database as an {@link EngineBackend}. */

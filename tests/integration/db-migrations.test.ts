@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
 import { openEmbedded } from '../../src/db/embedded.ts';
@@ -26,6 +26,13 @@ afterAll(async () => {
 });
 
 describe('migrations on PostgreSQL', () => {
+  it('runs on the server of its vitest project: the embedded PostgreSQL 18 in pg18, the test server elsewhere', async () => {
+    const db = await connect('public');
+    const [{ v }] = await db.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
+    if (inject('testDatabaseUrl')) expect(Number(v)).toBeGreaterThanOrEqual(180000);
+    else expect(Number(v)).toBeGreaterThanOrEqual(150000);
+  });
+
   it('keeps the generated module in step with the .sql files', () => {
     expect(renderMigrationsModule()).toContain(migrations[migrations.length - 1].checksum);
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
@@ -74,8 +81,15 @@ describe('migrations on PostgreSQL', () => {
 });
 
 describe('migrations on the embedded database', () => {
-  it('migrates an in-memory PGlite and is idempotent', async () => {
-    const db = await openEmbedded({ runtime: await getRuntime(), path: 'memory', schema: 'tasker' });
+  it('a throwaway embedded PostgreSQL starts migrated (from its template) in the default schema; another schema migrates, idempotently', async () => {
+    const fresh = await openEmbedded({ runtime: await getRuntime(), path: 'memory', schema: 'tasker' });
+    try {
+      expect(await migrate(fresh)).toEqual([]);
+      expect((await fresh.query<{ server_version: string }>(`SHOW server_version`))[0].server_version).toMatch(/^18\./);
+    } finally {
+      await fresh.close();
+    }
+    const db = await openEmbedded({ runtime: await getRuntime(), path: 'memory', schema: 'tasker_other' });
     try {
       expect(await migrate(db)).toEqual(migrations.map((m) => m.version));
       expect(await migrate(db)).toEqual([]);

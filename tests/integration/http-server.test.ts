@@ -85,7 +85,7 @@ describe('HTTP server on a socket', () => {
     expect(form.status).toBe(415);
   });
 
-  it('reports a port in use as CONFIG_INVALID naming the address', async () => {
+  it('reports a port in use as PORT_IN_USE naming the address', async () => {
     const app = createHttpApp({ tasker, runtime });
     const err = await startHttpServer(app, runtime, `127.0.0.1:${server.port}`).then(
       async (s) => {
@@ -94,7 +94,7 @@ describe('HTTP server on a socket', () => {
       },
       (e: unknown) => e,
     );
-    expect(isTaskerError(err, 'CONFIG_INVALID')).toBe(true);
+    expect(isTaskerError(err, 'PORT_IN_USE')).toBe(true);
     expect((err as Error).message).toContain(`127.0.0.1:${server.port}`);
   });
 });

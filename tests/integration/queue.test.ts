@@ -19,11 +19,14 @@ import {
   setVt,
 } from '../../src/queue/index.ts';
 import { getRuntime } from '../../src/runtime/index.ts';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase, openTestDb, waitFor, type TestDatabase } from '../helpers/db.ts';
 
 interface Backend {
   db: Db;
-  /** A second, independent connection to the same database (the same Db for PGlite). */
+  /** A second, independent connection to the same database. */
   other(): Promise<{ db: Db; close(): Promise<void> }>;
   close(): Promise<void>;
 }
@@ -48,11 +51,23 @@ const backends: Array<[string, () => Promise<Backend>]> = [
     },
   ],
   [
-    'embedded PGlite',
+    'embedded PostgreSQL',
     async () => {
-      const db = await openEmbedded({ runtime: await getRuntime(), path: 'memory', schema: 'tasker' });
+      // a data directory of its own: every open of it is another client of the one embedded server
+      const dir = mkdtempSync(join(tmpdir(), 'tasker-queue-'));
+      chmodSync(dir, 0o755); // as root the server runs as another account, which must be able to enter it
+      const path = join(dir, 'pgdata');
+      const runtime = await getRuntime();
+      const db = await openEmbedded({ runtime, path, schema: 'tasker' });
       await migrate(db);
-      return { db, other: async () => ({ db, close: async () => {} }), close: () => db.close() };
+      return {
+        db,
+        async other() {
+          const second = await openEmbedded({ runtime, path, schema: 'tasker' });
+          return { db: second, close: () => second.close() };
+        },
+        close: () => db.close(),
+      };
     },
   ],
 ];

@@ -1,7 +1,7 @@
 // The integration helpers themselves: each file's database is its own, and a leaked pool fails the file.
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../helpers/db.ts';
+import { ADMIN_URL, createTestDatabase } from '../helpers/db.ts';
 
 describe('test database helper', () => {
   it('fails the drop when a pool was left open, naming it, and still removes the database', async () => {
@@ -10,7 +10,7 @@ describe('test database helper', () => {
     await leaked`select 1`;
     await expect(tdb.drop()).rejects.toThrow(/still had 1 open connection\(s\) at drop: leaky-pool/);
     await leaked.end({ timeout: 0 }).catch(() => {});
-    const admin = postgres(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', { max: 1 });
+    const admin = postgres(ADMIN_URL, { max: 1 });
     const rows = await admin`select 1 from pg_database where datname = ${tdb.name}`;
     await admin.end();
     expect(rows).toHaveLength(0);
