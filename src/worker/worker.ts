@@ -13,6 +13,7 @@ import { completeSteps, extendLeases, releaseLeases, saveCheckpoint } from './st
 import { CompletionBatcher } from './completion-batcher.ts';
 import type { ThreadPool } from './thread-pool.ts';
 import { CANCEL_CHANNEL } from '../orchestration/task-cancel.ts';
+import { retryDelayMs } from '../db/reconnect.ts';
 
 /** How the loop waits for work: woken by NOTIFY / in-process signals, or by its poll timer. */
 export interface WorkSignal {
@@ -131,7 +132,7 @@ export class Worker {
       } catch (err) {
         failures++;
         logger.warn('claiming steps failed; retrying', { error: (err as Error).message, attempt: failures });
-        await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
+        await sleep(retryDelayMs(failures));
         continue;
       }
       this.#o.signal.markIdle(claimed.length > 0);
@@ -257,7 +258,7 @@ export class Worker {
         // the database is away: keep the result and retry; the claim token fences a stale write
         log.warn('recording the step result failed; retrying', { error: (err as Error).message, attempt });
         if (this.#stopping && attempt > 20) return;
-        await sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)));
+        await sleep(retryDelayMs(attempt));
       }
     }
   }
