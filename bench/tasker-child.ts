@@ -77,7 +77,7 @@ function countingDb(db: Db): Db {
       transactions++;
       return db.transaction((tx) => fn(counted(tx)));
     },
-    listen: (channel, onNotify) => db.listen(channel, onNotify),
+    listen: (channel, onNotify, onListen) => db.listen(channel, onNotify, onListen),
     close: () => db.close(),
   };
 }

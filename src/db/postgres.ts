@@ -1,4 +1,3 @@
-import { isConnectionLost } from './connection-errors.ts';
 import postgres from 'postgres';
 import { TaskerError } from '../errors.ts';
 import { redactUrl } from '../config/redact.ts';
@@ -6,6 +5,9 @@ import { assertDatabaseUrl } from '../config/database-url.ts';
 import type { Db, Queryable } from './types.ts';
 import { prepareParams } from './params.ts';
 import { quoteIdentifier } from './identifiers.ts';
+import { attemptTimeoutSeconds, reconnectBackoffSeconds } from './reconnect.ts';
+import { safeTransaction } from './safe-transaction.ts';
+import { applySettings, isStartupParameterRejected, searchPathStartsWith, type PooledSettings } from './pooler.ts';
 
 /** Options for {@link openPostgres}. */
 export interface PostgresOptions {
@@ -13,8 +15,9 @@ export interface PostgresOptions {
   schema: string;
   poolMax: number;
   statementTimeoutMs: number;
+  /** How long the first connection may take; later attempts get a shorter timeout (src/db/reconnect.ts). */
   connectTimeoutSeconds: number;
-  /** Named prepared statements (default on). */
+  /** Named prepared statements (default on; always off behind a transaction pooler). */
   prepare?: boolean;
   applicationName?: string;
 }
@@ -32,11 +35,70 @@ function jsonText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** Connects to a PostgreSQL server with postgres.js and checks that it answers. */
+function unreachable(url: string, cause: unknown): TaskerError {
+  const { code, message } = cause as { code?: string; message?: string };
+  // connection errors carry a Node code (ECONNREFUSED); server errors a SQLSTATE plus a message
+  const reason = code && /^[0-9A-Z]{5}$/.test(code) ? `${code}: ${message}` : (code ?? message);
+  return new TaskerError('DB_UNREACHABLE', `cannot connect to PostgreSQL at ${where(url)} (${reason})`, {
+    cause,
+    hint: 'check DATABASE_URL / [common.database] url and that the server is running; unset DATABASE_URL to use the embedded database',
+  });
+}
+
+type SessionParameters = Record<string, string | number>;
+
+/**
+ * The first contact, on a connection of its own with the full `connectTimeoutSeconds`: how long a handshake
+ * takes here (which sets the timeout of every later attempt), and whether a transaction pooler sits in
+ * between — it refuses the session parameters, or (configured to ignore them) accepts them without effect.
+ */
+async function firstContact(options: PostgresOptions, session: SessionParameters): Promise<{ handshakeMs: number; pooled: boolean }> {
+  const attempt = async (connection: SessionParameters) => {
+    const probe = postgres(options.url, {
+      max: 1, prepare: false, fetch_types: false, onnotice: () => {}, connect_timeout: options.connectTimeoutSeconds,
+      connection: connection as postgres.Options<never>['connection'],
+    });
+    const started = performance.now();
+    try {
+      const [row] = await probe.unsafe<Array<{ search_path: string }>>(`SELECT current_setting('search_path') AS search_path`, [], { prepare: false });
+      return { handshakeMs: performance.now() - started, searchPath: row.search_path };
+    } finally {
+      await probe.end({ timeout: 0 }).catch(() => {});
+    }
+  };
+  try {
+    const { handshakeMs, searchPath } = await attempt(session);
+    return { handshakeMs, pooled: !searchPathStartsWith(searchPath, options.schema) };
+  } catch (err) {
+    if (!isStartupParameterRejected(err)) throw unreachable(options.url, err);
+  }
+  try {
+    const { handshakeMs } = await attempt({ application_name: session.application_name });
+    return { handshakeMs, pooled: true };
+  } catch (err) {
+    throw unreachable(options.url, err);
+  }
+}
+
+/**
+ * Connects to a PostgreSQL server with postgres.js and checks that it answers. Directly connected, the
+ * session carries search_path, plan_cache_mode and statement_timeout; behind a transaction pooler
+ * (detected on first contact, see src/db/pooler.ts) they are set per transaction and LISTEN is off.
+ */
 export async function openPostgres(options: PostgresOptions): Promise<Db> {
   quoteIdentifier(options.schema, 'schema'); // validated before it reaches the search_path
   assertDatabaseUrl(options.url); // a malformed URL would otherwise be a TypeError from inside the driver
-  const prepare = options.prepare ?? true;
+  const session: SessionParameters = {
+    application_name: options.applicationName ?? 'tasker',
+    search_path: `${options.schema},public`,
+    // tasker's hot statements are large CTEs over `= ANY($n)` arrays: re-planning them for every call
+    // (PostgreSQL's default custom plans) costs more than running them, and one plan fits all calls
+    plan_cache_mode: 'force_generic_plan',
+    ...(options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
+  };
+  const { handshakeMs, pooled } = await firstContact(options, session);
+  const prepare = !pooled && (options.prepare ?? true);
+  const settings: PooledSettings = { searchPath: session.search_path as string, statementTimeoutMs: options.statementTimeoutMs };
   const sql = postgres(options.url, {
     max: options.poolMax,
     prepare,
@@ -47,16 +109,12 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
       tasker_jsonb: { to: 3802, from: [3802], serialize: jsonText, parse: (x: string) => JSON.parse(x) },
       tasker_json: { to: 114, from: [114], serialize: jsonText, parse: (x: string) => JSON.parse(x) },
     },
-    connect_timeout: options.connectTimeoutSeconds,
+    // reconnects after an outage: a short, jittered wait between attempts (postgres.js' default grows to
+    // 10–20 s with the pool's failure count) and a per-attempt timeout scaled to the first handshake
+    connect_timeout: attemptTimeoutSeconds(options.connectTimeoutSeconds, handshakeMs),
+    backoff: (retries: number) => reconnectBackoffSeconds(retries),
     idle_timeout: 0,
-    connection: {
-      application_name: options.applicationName ?? 'tasker',
-      search_path: `${options.schema},public`,
-      // tasker's hot statements are large CTEs over `= ANY($n)` arrays: re-planning them for every call
-      // (PostgreSQL's default custom plans) costs more than running them, and one plan fits all calls
-      plan_cache_mode: 'force_generic_plan',
-      ...(options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
-    } as postgres.Options<never>['connection'],
+    connection: (pooled ? { application_name: session.application_name } : session) as postgres.Options<never>['connection'],
   });
   try {
     await sql`select 1`;
@@ -68,13 +126,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     (sql.options as { fetch_types: boolean }).fetch_types = false;
   } catch (cause) {
     await sql.end({ timeout: 0 }).catch(() => {});
-    const { code, message } = cause as { code?: string; message?: string };
-    // connection errors carry a Node code (ECONNREFUSED); server errors a SQLSTATE plus a message
-    const reason = code && /^[0-9A-Z]{5}$/.test(code) ? `${code}: ${message}` : (code ?? message);
-    throw new TaskerError('DB_UNREACHABLE', `cannot connect to PostgreSQL at ${where(options.url)} (${reason})`, {
-      cause,
-      hint: 'check DATABASE_URL / [common.database] url and that the server is running; unset DATABASE_URL to use the embedded database',
-    });
+    throw unreachable(options.url, cause);
   }
 
   const run = (conn: postgres.Sql | postgres.TransactionSql): Queryable => ({
@@ -83,51 +135,40 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     exec: async (script) => void (await conn.unsafe(script).simple()),
   });
   const base = run(sql);
-  return {
-    kind: 'postgres',
-    schema: options.schema,
-    description: redactUrl(options.url),
-    supportsListen: true,
+  const kind = 'postgres' as const;
+  const direct: Pick<Db, 'query' | 'exec' | 'transaction'> = {
     query: base.query,
     exec: base.exec,
     transaction: (fn) => safeTransaction(sql, run, fn),
-    async listen(channel, onNotify) {
-      const sub = await sql.listen(channel, (payload) => onNotify(payload));
+  };
+  // Behind a pooler every statement runs in a transaction that first applies the session settings. The
+  // settings statement is sent at once and the first statement is pipelined behind it on the same
+  // connection (so it is parsed with the settings in effect); a statement costs BEGIN and COMMIT on top.
+  const withSettings = (conn: postgres.TransactionSql): Queryable => {
+    const ready = applySettings(conn, settings);
+    ready.catch(() => {}); // its failure reaches the caller through the statements that wait for it
+    const q = run(conn);
+    const after = <T>(p: Promise<T>): Promise<T> => Promise.all([ready, p]).then(([, value]) => value);
+    return { query: (text, params) => after(q.query(text, params)), exec: (script) => after(q.exec(script)) };
+  };
+  const viaPooler: Pick<Db, 'query' | 'exec' | 'transaction'> = {
+    query: (text, params) => safeTransaction(sql, withSettings, (tx) => tx.query(text, params)),
+    exec: (script) => safeTransaction(sql, withSettings, (tx) => tx.exec(script)),
+    transaction: (fn) => safeTransaction(sql, withSettings, fn),
+  };
+  return {
+    kind,
+    schema: options.schema,
+    description: redactUrl(options.url) + (pooled ? ' (through a transaction pooler)' : ''),
+    supportsListen: !pooled,
+    pooled,
+    ...(pooled ? viaPooler : direct),
+    async listen(channel, onNotify, onListen) {
+      if (pooled) return null;
+      // postgres.js re-LISTENs on a new connection after a loss and calls onlisten again each time
+      const sub = await sql.listen(channel, (payload) => onNotify(payload), () => onListen?.());
       return () => sub.unlisten();
     },
     close: () => sql.end({ timeout: 5 }),
   };
-}
-
-/**
- * `sql.begin`, made safe against the connection dying mid-transaction. When a statement fails, postgres.js
- * writes ROLLBACK to the transaction's connection; if that connection is already closed, postgres.js 3.4.9
- * calls `socket.write` on a null socket from a setImmediate — an uncatchable TypeError that ends the process
- * (porsager/postgres#1154, #1208). So when a statement fails because the connection is gone, the callback
- * does not return to postgres.js: it waits, `sql.begin` rejects as soon as the connection reports its close
- * (the server has rolled back), and the abandoned callback is left pending. Should the connection not close
- * within a few seconds after all, the error is rethrown and postgres.js rolls back as usual.
- */
-function safeTransaction<T>(sql: postgres.Sql, run: (conn: postgres.TransactionSql) => Queryable, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  let settled = false;
-  let abandon: (() => void) | null = null;
-  const begun = sql.begin(async (conn) => {
-    try {
-      return await fn(run(conn));
-    } catch (err) {
-      if (isConnectionLost(err)) {
-        // resolves only if the connection did not close after all; otherwise stays pending for good
-        await new Promise<void>((resolve) => {
-          if (settled) return;
-          const timer = setTimeout(resolve, 5000);
-          abandon = () => clearTimeout(timer);
-        });
-      }
-      throw err;
-    }
-  }) as Promise<T>;
-  return begun.finally(() => {
-    settled = true;
-    abandon?.();
-  });
 }

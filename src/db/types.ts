@@ -21,10 +21,16 @@ export interface Db extends Queryable {
   readonly description: string;
   /** Whether LISTEN works on this connection (false through PgBouncer in transaction mode). */
   readonly supportsListen: boolean;
+  /** True when a transaction-pooling connection pooler (PgBouncer) sits between tasker and the server. */
+  readonly pooled?: boolean;
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Subscribes to a NOTIFY channel; resolves to an unsubscribe function, or null when LISTEN is unavailable. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<(() => Promise<void>) | null>;
-  /** Called when the connection is re-established after a loss (LISTEN subscriptions are restored). */
+  /**
+   * Subscribes to a NOTIFY channel; resolves to an unsubscribe function, or null when LISTEN is unavailable.
+   * A lost subscription is restored on a new connection; `onListen` runs each time it is (re-)established,
+   * so a consumer can look for work sent while it was not listening.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<(() => Promise<void>) | null>;
+  /** Closes every connection. */
   close(): Promise<void>;
 }
 

@@ -7,6 +7,7 @@ import { sweep } from './sweeper.ts';
 import { sweepStaleTasks } from './staleness.ts';
 import type { AdvanceOutcome } from './task-advancer.ts';
 import type { TemplateStore } from './template-store.ts';
+import { retryDelayMs } from '../db/reconnect.ts';
 
 /** Counters for status lines and metrics. */
 export interface OrchestratorStats {
@@ -127,7 +128,7 @@ export class Orchestrator {
       } catch (err) {
         failures++;
         logger.warn('processing step results failed; retrying', { error: (err as Error).message, attempt: failures });
-        await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
+        await sleep(retryDelayMs(failures));
       }
     }
   }

@@ -8,8 +8,8 @@ export type WakeReason = 'notify' | 'timer' | 'stopped';
 
 /** Options for {@link createWaker}. */
 export interface WakerOptions {
-  /** Only `listen` is used, so a test can pass a stub. */
-  db: Pick<Db, 'listen'>;
+  /** Only `listen` (and `pooled`, for the warning) is used, so a test can pass a stub. */
+  db: Pick<Db, 'listen'> & Partial<Pick<Db, 'pooled'>>;
   /** Queues whose NOTIFY channels (and WakeBus entries) wake this waker. */
   queues: readonly string[];
   /** Poll interval while there is work; also the first interval after work runs out. */
@@ -47,6 +47,10 @@ export interface Waker {
   stop(): Promise<void>;
 }
 
+// Databases whose missing LISTEN was already reported: a process has several wakers on one database
+// and says it once.
+const warnedNoListen = new WeakSet<object>();
+
 /** Creates a {@link Waker}: push wake-ups from LISTEN/NOTIFY and the in-process bus, polling as the fallback. */
 export function createWaker(options: WakerOptions): Waker {
   const queues = options.queues.map(validateQueueName);
@@ -81,15 +85,32 @@ export function createWaker(options: WakerOptions): Waker {
       let unlisten: (() => Promise<void>) | null;
       try {
         const echo = options.bus && options.selfId ? `${queue}:${options.selfId}` : null;
-        unlisten = await options.db.listen(notifyChannel(queue), (payload) => {
-          if (payload !== echo) wake();
-        });
+        let listening = false;
+        unlisten = await options.db.listen(
+          notifyChannel(queue),
+          (payload) => {
+            if (payload !== echo) wake();
+          },
+          // re-established after a lost connection: what was sent meanwhile notified nobody, so look now
+          () => {
+            if (listening) wake();
+            listening = true;
+          },
+        );
       } catch (err) {
         logger.warn('LISTEN failed; falling back to polling', { queue, error: err as Error, poll_interval_ms: base });
         return;
       }
       if (unlisten === null) {
-        logger.warn('LISTEN is not available on this connection; falling back to polling', { queues, poll_interval_ms: base });
+        const first = !warnedNoListen.has(options.db);
+        warnedNoListen.add(options.db);
+        const message = options.db.pooled
+          ? 'LISTEN does not work through a transaction-pooling connection pooler (PgBouncer); falling back to polling'
+          : 'LISTEN is not available on this connection; falling back to polling';
+        const hint = options.db.pooled ? 'for push wake-ups point [common.database] url at the PostgreSQL server itself (or a session-mode pool)' : undefined;
+        const fields = { queues, poll_interval_ms: base, max_poll_interval_ms: max, ...(hint ? { hint } : {}) };
+        if (first) logger.warn(message, fields);
+        else logger.debug(message, fields);
         return;
       }
       cleanups.push(unlisten);

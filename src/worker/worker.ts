@@ -13,6 +13,7 @@ import { CANCEL_CHANNEL } from '../orchestration/task-cancel.ts';
 import { AbortKind, abortKindOf, abortWith } from './abort.ts';
 import { executeStep, type ExecutionDeps } from './step-execution.ts';
 import { encodeResult, invalidResult } from './result-encoding.ts';
+import { retryDelayMs } from '../db/reconnect.ts';
 
 /** How the loop waits for work: woken by NOTIFY / in-process signals, or by its poll timer. */
 export interface WorkSignal {
@@ -165,7 +166,7 @@ export class Worker {
       } catch (err) {
         failures++;
         logger.warn('claiming steps failed; retrying', { error: (err as Error).message, attempt: failures });
-        await sleep(jitter(Math.min(2000, 50 * 2 ** Math.min(failures, 6))));
+        await sleep(retryDelayMs(failures));
         continue;
       }
       this.#o.signal.markIdle(claimed.length > 0);
@@ -258,7 +259,7 @@ export class Worker {
         // the database is away: keep the result and retry; the claim token fences a stale write
         log.warn('recording the step result failed; retrying', { error: (err as Error).message, attempt, connection_lost: isConnectionLost(err) });
         if (this.#stopping && attempt > 20) return;
-        await sleep(jitter(Math.min(2000, 50 * 2 ** Math.min(attempt, 6))));
+        await sleep(retryDelayMs(attempt));
       }
     }
   }
@@ -316,9 +317,4 @@ export class Worker {
   get inFlight(): number {
     return this.#running.size;
   }
-}
-
-/** ±25 % jitter, so workers that lost the database together do not reconnect in lockstep. */
-function jitter(ms: number): number {
-  return Math.round(ms * (0.75 + Math.random() * 0.5));
 }

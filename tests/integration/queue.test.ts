@@ -363,6 +363,33 @@ describe('Waker', () => {
     await waker.stop();
   });
 
+  it('warns once per database behind a pooler, naming the pooler and the way out, however many wakers', async () => {
+    const logger = recordingLogger();
+    const pooled = { listen: async () => null, pooled: true };
+    const wakers = [1, 2].map(() => createWaker({ db: pooled, queues: ['a'], pollIntervalMs: 5, maxPollIntervalMs: 5, useNotify: true, logger }));
+    for (const w of wakers) await w.start();
+    expect(logger.warnings).toEqual(['LISTEN does not work through a transaction-pooling connection pooler (PgBouncer); falling back to polling']);
+    for (const w of wakers) await w.stop();
+  });
+
+  it('looks for work (wakes) when a lost LISTEN is re-established, not when it is first set up', async () => {
+    let onListen: (() => void) | undefined;
+    const db = stubDb(async (_channel, _notify, listened) => {
+      onListen = listened;
+      listened?.(); // the first LISTEN
+      return async () => {};
+    });
+    const waker = createWaker({ db, queues: ['r'], pollIntervalMs: 60_000, maxPollIntervalMs: 60_000, useNotify: true });
+    await waker.start();
+    let settled = false;
+    const waiting = waker.wait().then((r) => ((settled = true), r));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    onListen!(); // postgres.js re-LISTENed on a new connection
+    expect(await waiting).toBe('notify');
+    await waker.stop();
+  });
+
   it('doubles the poll interval after empty polls up to the maximum and resets it on work', async () => {
     const waker = createWaker({ db: noListen, queues: ['q'], pollIntervalMs: 100, maxPollIntervalMs: 750, useNotify: false });
     const seen = [waker.currentIntervalMs()];
