@@ -64,7 +64,7 @@ describe('the packed package', () => {
     expect(paths).toContain('dist/src/index.js.map');
     expect(paths).toContain('dist/cli.js');
     expect(paths).toContain('bin/tasker.mjs');
-    const stray = paths.filter((p) => !/^(dist\/|bin\/tasker\.mjs$|package\.json$|README\.md$|LICENSE$)/.test(p));
+    const stray = paths.filter((p) => !/^(dist\/|bin\/(tasker|parent-watch)\.mjs$|package\.json$|README\.md$|LICENSE$)/.test(p));
     expect(stray).toEqual([]);
     expect(paths.filter((p) => /(^|\/)(tests?|bench|fixtures)\//.test(p) || (/\.ts$/.test(p) && !p.endsWith('.d.ts')))).toEqual([]);
   });
@@ -109,7 +109,7 @@ describe('the installed CLI on Node.js', () => {
   it('starts from the compiled JavaScript, without tsx or the database driver', async () => {
     const loaded = await modulesLoaded('node20', ['validate']);
     expect(loaded).toContain(`file://${consumer.dir}/node_modules/tasker/dist/cli.js`);
-    expect(loaded.filter((u) => u.includes('/node_modules/tasker/') && !/\/dist\/.*\.js$|\/bin\/tasker\.mjs$/.test(u))).toEqual([]);
+    expect(loaded.filter((u) => u.includes('/node_modules/tasker/') && !/\/dist\/.*\.js$|\/bin\/(tasker|parent-watch)\.mjs$/.test(u))).toEqual([]);
     expect(loaded.filter((u) => /\/node_modules\/(tsx|postgres)\//.test(u))).toEqual([]);
   });
 

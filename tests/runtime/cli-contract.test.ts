@@ -137,8 +137,9 @@ describe.each(RUNTIMES.map((r) => [r]))('tasker CLI under %s', (runtime: Runtime
     expect(migrate.stdout).toMatch(/applied migrations 1, 2|database is up to date/);
     const status = await runCli(runtime, ['db', 'status', '--format', 'json'], env);
     const parsed = JSON.parse(status.stdout);
-    expect(parsed).toMatchObject({ schema: `db_${runtime}`, pending: [] });
-    expect(parsed.current).toBe(parsed.latest);
+    expect(parsed.server).toMatchObject({ kind: 'url' });
+    expect(parsed.migrations).toMatchObject({ schema: `db_${runtime}`, pending: [] });
+    expect(parsed.migrations.current).toBe(parsed.migrations.latest);
   });
 
   it('smoke-runs the linear workflow against a real PostgreSQL server and fails on a bad input', async () => {

@@ -53,8 +53,8 @@ const freePort = () =>
   });
 
 describe('the README commands, verbatim', () => {
-  it('quick start: npm start and the smoke run', async () => {
-    const block = shBlock('## Quick start').split('\n').filter((l) => l.trim() && !l.startsWith('npm install')).join('\n');
+  it('from a checkout: npm start and the smoke run', async () => {
+    const block = shBlock('### From a checkout').split('\n').filter((l) => l.trim() && !l.startsWith('npm install')).join('\n');
     const r = await bash(`set -e\n${block}`);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain('all complete');
