@@ -57,10 +57,12 @@ describe('a worker process killed mid-step (PostgreSQL)', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let rerunStarted = false;
+    let rescuerRuns = 0;
     const registry = new HandlerRegistry();
     registry.register(
       defineHandler('hold_step', {}, async ({ context }) => {
         rerunStarted = true;
+        rescuerRuns++;
         await Promise.race([gate, new Promise((_, reject) => setTimeout(() => reject(new Error('gate never opened')), 30_000))]);
         return { by: 'rescuer', attempt: context.retryCount + 1 };
       }),
@@ -102,5 +104,9 @@ describe('a worker process killed mid-step (PostgreSQL)', () => {
     // the victim started it once; nothing else ran in a child process
     const ledger = await sql`SELECT pid, event FROM public.ledger WHERE task_uuid = ${task.task_uuid}`;
     expect(ledger).toEqual([{ pid: victim.pid, event: 'started' }]);
+    // each execution counted: the victim's and the rescuer's, in two attempts; the result applied once
+    expect(ledger.length + rescuerRuns).toBe(after.attempts);
+    const completions = await sql`SELECT count(*)::int AS n FROM tasker.workflow_step_transitions WHERE step_uuid = ${old.step_uuid} AND to_state = 'complete'`;
+    expect(completions).toEqual([{ n: 1 }]);
   });
 });

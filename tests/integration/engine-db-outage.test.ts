@@ -1,10 +1,11 @@
 // The engine survives losing its database connections while tasks are in flight and carries on once they
-// come back, without losing a task. A real server restart is not possible inside the suite (the server is
-// shared), so the outage is every engine connection to the test database killed with pg_terminate_backend.
+// come back, without losing a task. Here the outage is every engine connection to the test database killed
+// with pg_terminate_backend on the shared server; fault-pg-restart.test.ts restarts a server of its own.
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HandlerRegistry, defineHandler } from '../../src/handlers/index.ts';
 import { ADMIN_URL, waitFor } from '../helpers/db.ts';
+import { auditLedger } from '../helpers/ledger-audit.ts';
 import {
   createLedger, killAllProcesses, postgresBackend, spawnEngine, startTasker, stopAllTaskers, yamlTemplate, type EngineBackend, type EngineProcess,
 } from '../helpers/engine.ts';
@@ -105,6 +106,12 @@ describe('database outage (PostgreSQL; connections terminated with pg_terminate_
     for (const uuid of uuids) {
       for (const step of ['one', 'two', 'three']) expect(runs.get(`${uuid}/${step}`), `${uuid}/${step} ran`).toBeGreaterThanOrEqual(1);
     }
+    // every execution was an attempt the engine counted, and every result was applied once
+    const steps = await sql<Array<{ key: string; attempts: number; completions: number }>>`
+      SELECT s.task_uuid || '/' || s.name AS key, s.attempts,
+             (SELECT count(*)::int FROM tasker.workflow_step_transitions t WHERE t.step_uuid = s.step_uuid AND t.to_state = 'complete') AS completions
+      FROM tasker.workflow_steps s WHERE s.task_uuid = ANY(${uuids}::uuid[])`;
+    expect(steps.filter((s) => (runs.get(s.key) ?? 0) > s.attempts || s.completions !== 1)).toEqual([]);
     // the engine is still usable afterwards
     const again = await tasker.createTask({ namespace: 'engine_outage', name: 'outage_chain', context: { i: 'after' } });
     expect((await tasker.waitForTask(again.task_uuid, { timeoutMs: 30_000 })).state).toBe('complete');
@@ -136,6 +143,8 @@ describe('database outage (PostgreSQL; connections terminated with pg_terminate_
     });
     const seen = await sql`SELECT DISTINCT task_uuid, step_name FROM public.ledger WHERE task_uuid = ANY(${uuids}::uuid[])`;
     expect(seen).toHaveLength(TASKS * 3);
+    const audit = await auditLedger(sql, uuids);
+    expect({ missing: audit.missing, unaccounted: audit.unaccounted, appliedTwice: audit.appliedTwice }).toEqual({ missing: [], unaccounted: [], appliedTwice: [] });
     expect(orchestrator.hasExited || worker.hasExited).toBe(false);
     // the client reconnects too
     expect((await client.getTask(uuids[0])).state).toBe('complete');

@@ -4,6 +4,7 @@ import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Tasker } from '../../src/engine.ts';
 import { waitFor } from '../helpers/db.ts';
+import { auditLedger } from '../helpers/ledger-audit.ts';
 import {
   createLedger, killAllProcesses, postgresBackend, spawnEngine, startTasker, stopAllTaskers, type EngineBackend, type EngineProcess,
 } from '../helpers/engine.ts';
@@ -110,6 +111,9 @@ describe('several engine processes on one PostgreSQL database', () => {
     expect(dupes).toEqual([]);
     const [{ count }] = await sql`SELECT count(*)::int AS count FROM public.ledger WHERE task_uuid = ANY(${uuids}::uuid[])`;
     expect(count).toBe(n * 4);
+    const audit = await auditLedger(sql, uuids);
+    expect({ executions: audit.executions, missing: audit.missing, unaccounted: audit.unaccounted, appliedTwice: audit.appliedTwice })
+      .toEqual({ executions: n * 4, missing: [], unaccounted: [], appliedTwice: [] });
     // bottom sees top, left and right: 1 + 1 + 2 + 2
     const bottoms = await sql`SELECT DISTINCT (results->'result'->>'value')::int AS v FROM tasker.workflow_steps WHERE name = 'bottom' AND task_uuid = ANY(${uuids}::uuid[])`;
     expect(bottoms).toEqual([{ v: 6 }]);
