@@ -136,6 +136,8 @@ describe.each(RUNTIMES.map((r) => [r]))('tasker CLI under %s', (runtime: Runtime
     const parsed = JSON.parse(status.stdout);
     expect(parsed).toMatchObject({ schema: `db_${runtime}`, pending: [] });
     expect(parsed.current).toBe(parsed.latest);
+    expect(parsed.server).toMatchObject({ kind: 'url', running: true });
+    expect(JSON.stringify(parsed.server)).not.toContain(new URL(pg.url).password || '\u0000');
   });
 
   it('smoke-runs the linear workflow against a real PostgreSQL server and fails on a bad input', async () => {
