@@ -87,7 +87,8 @@ const status = defineCommand({
     // a stopped embedded server is reported, not started
     const migrations = server.running ? await withDb(ctx, (d) => migrationStatus(d), { migrate: false }) : null;
     if (args.format === 'json') {
-      ctx.runtime.writeStdout(JSON.stringify({ server, migrations }, null, 2) + '\n');
+      // the migration status stays at the top level (as before `server` was added)
+      ctx.runtime.writeStdout(JSON.stringify({ ...migrations, server }, null, 2) + '\n');
       return 0;
     }
     if (server.kind === 'embedded') {

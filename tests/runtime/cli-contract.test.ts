@@ -137,9 +137,10 @@ describe.each(RUNTIMES.map((r) => [r]))('tasker CLI under %s', (runtime: Runtime
     expect(migrate.stdout).toMatch(/applied migrations 1, 2|database is up to date/);
     const status = await runCli(runtime, ['db', 'status', '--format', 'json'], env);
     const parsed = JSON.parse(status.stdout);
-    expect(parsed.server).toMatchObject({ kind: 'url' });
-    expect(parsed.migrations).toMatchObject({ schema: `db_${runtime}`, pending: [] });
-    expect(parsed.migrations.current).toBe(parsed.migrations.latest);
+    expect(parsed).toMatchObject({ schema: `db_${runtime}`, pending: [] });
+    expect(parsed.current).toBe(parsed.latest);
+    expect(parsed.server).toMatchObject({ kind: 'url', running: true });
+    expect(JSON.stringify(parsed.server)).not.toContain(new URL(pg.url).password || '\u0000');
   });
 
   it('smoke-runs the linear workflow against a real PostgreSQL server and fails on a bad input', async () => {

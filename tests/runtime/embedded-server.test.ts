@@ -58,7 +58,7 @@ describe.each(RUNTIMES.map((r) => [r]))('the embedded PostgreSQL under %s', (run
       const s = JSON.parse(status.stdout);
       expect(s.server).toMatchObject({ kind: 'embedded', running: true, pid: pm.pid });
       expect(s.server.users.length).toBe(1); // only `tasker run` is left: the create has closed
-      expect(s.migrations.pending).toEqual([]);
+      expect(s.pending).toEqual([]);
 
       // any PostgreSQL client can use it: the URL carries the generated credentials
       const url = await runCli(runtime, ['db', 'psql-url', ...db], ENV);
