@@ -5,7 +5,7 @@ const nonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
 const logLevel = v.picklist(['trace', 'debug', 'info', 'warn', 'error', 'silent']);
 const stringList = v.array(v.string());
 
-/** `[common.database]`: where the state lives. No url → embedded PGlite under `.tasker/`. */
+/** `[common.database]`: where the state lives. No url → the embedded PostgreSQL under `.tasker/`. */
 const databaseSchema = v.object({
   url: v.optional(v.string(), ''),
   /** Embedded database location: a directory, or `memory` for a throwaway in-memory database. */
