@@ -29,6 +29,10 @@ export function pgbouncerUnavailable(): string | null {
   if (process.platform !== 'linux') return `PgBouncer tests run on Linux only (this is ${process.platform})`;
   if (!binary()) return `no pgbouncer binary (looked in ${CANDIDATES.join(', ')}); install it with \`apt-get install -y pgbouncer\` (.ci/run does)`;
   if (isRoot() && spawnSync('id', ['-u', 'postgres']).status !== 0) return 'running as root and there is no `postgres` OS user to run PgBouncer as (it refuses root)';
+  // the PgBouncer it starts uses trust auth and forwards no password: a password-protected test server
+  // (e.g. .ci/run's embedded fallback) cannot be reached through it
+  const testUrl = process.env.TEST_DATABASE_URL;
+  if (testUrl && URL.canParse(testUrl) && new URL(testUrl).password) return 'the test server (TEST_DATABASE_URL) needs a password, and the test PgBouncer forwards none (trust auth); run it against a trust-auth server';
   return null;
 }
 
