@@ -3,12 +3,11 @@ import type { Tasker } from '../engine.ts';
 import { silentLogger, type Logger } from '../logging.ts';
 import { TemplateStore } from '../orchestration/template-store.ts';
 import type { Runtime } from '../runtime/types.ts';
-import { createApiKeyCheck, requiresApiKey } from './auth.ts';
+import { createApiKeyCheck } from './auth.ts';
+import { createBaseApp } from './base-app.ts';
 import type { HttpContext } from './context.ts';
 import { createMetricsState } from './metrics-state.ts';
-import { openApiDocument } from './openapi.ts';
-import { errorResponse, json, toHttpError } from './responses.ts';
-import { Router } from './router.ts';
+import { openApiHandler } from './openapi.ts';
 import { addDlqRoutes } from './routes/dlq.ts';
 import { addHealthRoutes } from './routes/health.ts';
 import { addMetricsRoutes } from './routes/metrics.ts';
@@ -31,7 +30,7 @@ export interface HttpAppOptions {
   version?: string;
 }
 
-/** The fetch function of the HTTP API, plus its router (for tooling and the OpenAPI sync test). */
+/** The fetch function of the HTTP API, plus its routes (for tooling and the OpenAPI sync test). */
 export type HttpApp = ((request: Request) => Promise<Response>) & { readonly routes: ReadonlyArray<{ method: string; pattern: string }> };
 
 function defaultRolesStarted(tasker: Tasker): () => boolean {
@@ -44,20 +43,6 @@ function defaultRolesStarted(tasker: Tasker): () => boolean {
     const wantsRoles = tasker.config.orchestration.enabled || tasker.config.worker.enabled;
     return !wantsRoles || tasker.orchestrator !== null || tasker.worker !== null;
   };
-}
-
-/** Builds the router with every route of the API. */
-function buildRouter(version: string): Router<HttpContext> {
-  const router = new Router<HttpContext>();
-  addTaskRoutes(router);
-  addStepRoutes(router);
-  addTemplateRoutes(router);
-  addDlqRoutes(router);
-  addHealthRoutes(router);
-  addMetricsRoutes(router);
-  const document = openApiDocument(version);
-  router.add('GET', '/openapi.json', () => json(document));
-  return router;
 }
 
 /**
@@ -78,27 +63,19 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     starvationSeconds: options.starvationSeconds ?? 60,
     startedAt: new Date(),
   };
-  const router = buildRouter(options.version ?? '0.1.0');
   const checkApiKey = createApiKeyCheck(config.web.auth.api_key);
+  const app = createBaseApp({ logger, checkApiKey });
 
-  const app = async (request: Request): Promise<Response> => {
-    const started = performance.now();
-    let url: URL | null = null;
-    let response: Response;
-    try {
-      url = new URL(request.url);
-      if (requiresApiKey(url.pathname)) checkApiKey(request);
-      response = await router.handle(ctx, request, url);
-    } catch (err) {
-      const httpError = toHttpError(err);
-      if (httpError.status >= 500) {
-        logger.error('HTTP request failed', { method: request.method, path: url?.pathname, error: err instanceof Error ? err.message : String(err) });
-      }
-      response = errorResponse(httpError);
-    }
-    logger.debug('HTTP request', { method: request.method, path: url?.pathname, status: response.status, ms: Math.round(performance.now() - started) });
-    if (request.method === 'HEAD') return new Response(null, { status: response.status, headers: response.headers });
-    return response;
-  };
-  return Object.assign(app, { routes: router.routes });
+  addTaskRoutes(app, ctx);
+  addStepRoutes(app, ctx);
+  addTemplateRoutes(app, ctx);
+  addDlqRoutes(app, ctx);
+  addHealthRoutes(app, ctx);
+  addMetricsRoutes(app, ctx);
+  app.get('/openapi.json', openApiHandler(app, options.version ?? '0.1.0'));
+
+  // hono lists one entry per handler of a route (its describer, validators, handler): one per method and path here
+  const routes = [...new Map(app.routes.filter((r) => r.method !== 'ALL').map((r) => [`${r.method} ${r.path}`, { method: r.method, pattern: r.path }])).values()];
+  const fetch = async (request: Request): Promise<Response> => app.fetch(request);
+  return Object.assign(fetch, { routes });
 }

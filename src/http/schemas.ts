@@ -108,7 +108,17 @@ export const cancelTaskQuery = v.strictObject({ actor: optionalText(256), reason
 /** The step states, for documentation. */
 export const STEP_STATES = Object.values(StepState);
 
-/** The search parameters of a URL as a plain object (the last value wins). */
-export function queryObject(url: URL): Record<string, string> {
-  return Object.fromEntries(url.searchParams.entries());
-}
+const pathParam = (description: string) => v.pipe(v.string(), v.description(description));
+
+/** Path parameters of `/v1/tasks/{task_uuid}` (any string: one that is no uuid is a 404, like an unknown one). */
+export const taskParams = v.object({ task_uuid: pathParam('the task uuid') });
+
+/** Path parameters of `/v1/tasks/{task_uuid}/workflow_steps/{step}`. */
+export const stepParams = v.object({ task_uuid: pathParam('the task uuid'), step: pathParam('the step uuid or the step name') });
+
+/** Path parameters of `/v1/templates/{namespace}/{name}/{version}`. */
+export const templateParams = v.object({
+  namespace: pathParam('template namespace'),
+  name: pathParam('template name'),
+  version: pathParam('a version, or `latest`'),
+});

@@ -1,51 +1,24 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { Readable } from 'node:stream';
 import { readTextFile, writeTextFile, stat, listFiles } from './fs.ts';
 import { importNodeModule } from './node-import.ts';
 import type { FetchHandler, Runtime, ServerHandle, ThreadHandle } from './types.ts';
 
-async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (Array.isArray(v)) for (const item of v) headers.append(k, item);
-    else if (v !== undefined) headers.set(k, v);
-  }
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(new URL(req.url ?? '/', origin), {
-    method,
-    headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
-    // @ts-expect-error duplex is required by undici for streamed bodies but missing from lib.dom
-    duplex: hasBody ? 'half' : undefined,
-  });
-}
-
-async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((v, k) => {
-    headers[k] = v;
-  });
-  res.writeHead(response.status, headers);
-  if (response.body) {
-    const buf = Buffer.from(await response.arrayBuffer());
-    res.end(buf);
-  } else res.end();
-}
-
+// @hono/node-server bridges node:http to the fetch function (streaming bodies both ways, lightweight
+// Request/Response objects); the socket, its errors and the shutdown stay here.
 function serve(fetch: FetchHandler, options: { hostname: string; port: number }): Promise<ServerHandle> {
   return new Promise((resolvePromise, reject) => {
-    const server = createServer(async (req, res) => {
-      try {
-        const origin = `http://${req.headers.host ?? `${options.hostname}:${options.port}`}`;
-        await writeResponse(res, await fetch(await toRequest(req, origin)));
-      } catch (err) {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 'INTERNAL', message: String((err as Error).message ?? err) } }));
-      }
+    const listener = getRequestListener((request) => fetch(request), {
+      hostname: options.hostname,
+      errorHandler: (err) =>
+        new Response(JSON.stringify({ error: { code: 'INTERNAL', message: String((err as Error).message ?? err) } }), {
+          status: 500,
+          headers: { 'content-type': 'application/json' },
+        }),
     });
+    const server = createServer(listener);
     server.keepAliveTimeout = 5000;
     server.once('error', reject);
     server.listen(options.port, options.hostname, () => {

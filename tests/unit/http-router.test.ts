@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createApiKeyCheck } from '../../src/http/auth.ts';
-import { readJsonBody, validate } from '../../src/http/body.ts';
+import { validator } from 'hono-openapi';
+import { createBaseApp } from '../../src/http/base-app.ts';
+import { jsonBody, rejectInvalid } from '../../src/http/middleware.ts';
 import { HttpError, errorResponse, toHttpError } from '../../src/http/responses.ts';
-import { Router } from '../../src/http/router.ts';
+import { silentLogger } from '../../src/logging.ts';
 import { Histogram, renderMetrics } from '../../src/http/prometheus.ts';
 import { parseBindAddress } from '../../src/http/server.ts';
 import { createTaskBody } from '../../src/http/schemas.ts';
@@ -21,11 +23,12 @@ async function caught(fn: () => unknown): Promise<HttpError> {
 }
 
 describe('router', () => {
-  const router = new Router<null>()
-    .add('GET', '/v1/tasks', () => new Response('list'))
-    .add('POST', '/v1/tasks', () => new Response('create'))
-    .add('GET', '/v1/tasks/:id/steps/:step', (_c, m) => Response.json(m.params));
-  const handle = (r: Request) => router.handle(null, r, new URL(r.url));
+  const app = createBaseApp({ logger: silentLogger, checkApiKey: () => {} });
+  app.get('/v1/tasks', () => new Response('list'));
+  app.post('/v1/tasks', () => new Response('create'));
+  app.get('/v1/tasks/:id/steps/:step', (c) => Response.json(c.req.param()));
+  const handle = (r: Request) => app.fetch(r);
+  const errorOf = async (res: Response) => ({ status: res.status, allow: res.headers.get('allow'), ...((await res.json()) as { error: { code: string } }).error });
 
   it('dispatches on method and path, with decoded parameters and an optional trailing slash', async () => {
     expect(await (await handle(req('GET', '/v1/tasks'))).text()).toBe('list');
@@ -34,20 +37,14 @@ describe('router', () => {
   });
 
   it('answers an unknown path with NOT_FOUND and a known path with another method with 405 and Allow', async () => {
-    expect((await caught(() => handle(req('GET', '/v1/nothing')))).status).toBe(404);
-    expect((await caught(() => handle(req('GET', '/v1/tasks/abc/steps')))).status).toBe(404);
-    const err = await caught(() => handle(req('DELETE', '/v1/tasks')));
-    expect(err.status).toBe(405);
-    expect(err.code).toBe('METHOD_NOT_ALLOWED');
-    expect(err.headers?.allow).toBe('GET, POST, HEAD');
+    expect((await errorOf(await handle(req('GET', '/v1/nothing')))).status).toBe(404);
+    expect((await errorOf(await handle(req('GET', '/v1/tasks/abc/steps')))).code).toBe('NOT_FOUND');
+    const err = await errorOf(await handle(req('DELETE', '/v1/tasks')));
+    expect([err.status, err.code, err.allow]).toEqual([405, 'METHOD_NOT_ALLOWED', 'GET, HEAD, POST']);
   });
 
   it('rejects a malformed percent-encoding in a parameter as BAD_REQUEST', async () => {
-    expect((await caught(() => handle(req('GET', '/v1/tasks/%E0%A4%A/steps/x')))).status).toBe(400);
-  });
-
-  it('lists its routes', () => {
-    expect(router.routes.map((r) => `${r.method} ${r.pattern}`)).toEqual(['GET /v1/tasks', 'POST /v1/tasks', 'GET /v1/tasks/:id/steps/:step']);
+    expect((await errorOf(await handle(req('GET', '/v1/tasks/%E0%A4%A/steps/x')))).status).toBe(400);
   });
 });
 
@@ -79,20 +76,24 @@ describe('error envelope', () => {
 });
 
 describe('JSON bodies', () => {
-  const post = (body: BodyInit | null, headers: Record<string, string> = { 'content-type': 'application/json' }) => req('POST', '/', { body, headers });
+  const app = createBaseApp({ logger: silentLogger, checkApiKey: () => {} });
+  app.post('/', jsonBody(() => 100), (c) => c.req.json().then((body) => Response.json(body)));
+  app.post('/task', jsonBody(() => 10_000), validator('json', createTaskBody, rejectInvalid('task request')), () => new Response('ok'));
+  const send = (body: BodyInit | null, headers: Record<string, string> = { 'content-type': 'application/json' }, path = '/') => app.fetch(req('POST', path, { body, headers }));
+  const caughtRes = async (res: Response) => ({ status: res.status, ...((await res.json()) as { error: { code: string; message: string; details?: Record<string, unknown> } }).error });
 
   it('parses JSON with a JSON content type (including charset and +json)', async () => {
-    expect(await readJsonBody(post('{"a":1}'), 100)).toEqual({ a: 1 });
-    expect(await readJsonBody(post('[1]', { 'content-type': 'application/vnd.api+json; charset=utf-8' }), 100)).toEqual([1]);
+    expect(await (await send('{"a":1}')).json()).toEqual({ a: 1 });
+    expect(await (await send('[1]', { 'content-type': 'application/vnd.api+json; charset=utf-8' })).json()).toEqual([1]);
   });
 
   it('answers 415 for another or a missing content type', async () => {
-    expect((await caught(() => readJsonBody(post('{}', { 'content-type': 'text/plain' }), 100))).status).toBe(415);
-    expect((await caught(() => readJsonBody(req('POST', '/', { body: new Blob(['{}']) }), 100))).status).toBe(415);
+    expect((await send('{}', { 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await app.fetch(req('POST', '/', { body: new Blob(['{}']) }))).status).toBe(415);
   });
 
   it('answers 413 past the limit, by Content-Length or while streaming a chunked body', async () => {
-    expect((await caught(() => readJsonBody(post(JSON.stringify({ s: 'x'.repeat(200) })), 100))).status).toBe(413);
+    expect((await send(JSON.stringify({ s: 'x'.repeat(200) }))).status).toBe(413);
     const stream = new ReadableStream<Uint8Array>({
       start(c) {
         for (let i = 0; i < 10; i++) c.enqueue(new TextEncoder().encode('"xxxxxxxxxxxxxxxxxxxx'));
@@ -100,18 +101,18 @@ describe('JSON bodies', () => {
       },
     });
     const chunked = new Request('http://x.test/', { method: 'POST', body: stream, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
-    const err = await caught(() => readJsonBody(chunked, 100));
+    const err = await caughtRes(await app.fetch(chunked));
     expect([err.status, err.details?.max_body_bytes]).toEqual([413, 100]);
   });
 
   it('answers 400 for an empty or malformed body', async () => {
-    expect((await caught(() => readJsonBody(post(''), 100))).status).toBe(400);
-    const err = await caught(() => readJsonBody(post('{"a":'), 100));
+    expect((await send('')).status).toBe(400);
+    const err = await caughtRes(await send('{"a":'));
     expect([err.status, err.message]).toEqual([400, expect.stringMatching(/not valid JSON/)]);
   });
 
   it('lists every problem of a body with its path', async () => {
-    const err = await caught(() => validate(createTaskBody, { namespace: '', context: [], priority: 1.5, tags: [1], typo: true }, 'task request'));
+    const err = await caughtRes(await send(JSON.stringify({ namespace: '', context: [], priority: 1.5, tags: [1], typo: true }), undefined, '/task'));
     const paths = (err.details?.violations as Array<{ path: string }>).map((v) => v.path).sort();
     expect(paths).toEqual(['context', 'name', 'namespace', 'priority', 'tags.0', 'typo']);
   });

@@ -1,6 +1,6 @@
 import type { HttpContext } from '../context.ts';
 import { HttpError, json } from '../responses.ts';
-import type { Router } from '../router.ts';
+import type { Hono } from 'hono';
 import { migrationStatus } from '../../db/migrate.ts';
 import { oldestVisibleAges, pingDatabase, queueDepths } from '../observability-queries.ts';
 
@@ -40,19 +40,19 @@ async function readinessChecks(ctx: HttpContext): Promise<Record<string, Check>>
 const uptime = (ctx: HttpContext) => Math.round((Date.now() - ctx.startedAt.getTime()) / 1000);
 
 /** `/health`, `/health/live`, `/health/ready` (open probes) and `/health/detailed` (behind the API key when one is set). */
-export function addHealthRoutes(router: Router<HttpContext>): void {
-  const live = (ctx: HttpContext) => json({ status: 'ok', uptime_seconds: uptime(ctx) });
-  router.add('GET', '/health', live);
-  router.add('GET', '/health/live', live);
+export function addHealthRoutes(app: Hono, ctx: HttpContext): void {
+  const live = () => json({ status: 'ok', uptime_seconds: uptime(ctx) });
+  app.get('/health', live);
+  app.get('/health/live', live);
 
-  router.add('GET', '/health/ready', async (ctx) => {
+  app.get('/health/ready', async () => {
     const checks = await readinessChecks(ctx);
     if (Object.values(checks).every((c) => c.ok)) return json({ status: 'ready', checks });
     const failing = Object.keys(checks).filter((k) => !checks[k].ok);
     throw new HttpError('SERVICE_UNAVAILABLE', `not ready: ${failing.join(', ')}`, { details: { checks } });
   });
 
-  router.add('GET', '/health/detailed', async (ctx) => {
+  app.get('/health/detailed', async () => {
     const checks = await readinessChecks(ctx);
     let queues: unknown[] = [];
     if (checks.database.ok) {

@@ -1,5 +1,5 @@
 import type { HttpContext } from '../context.ts';
-import type { Router } from '../router.ts';
+import type { Hono } from 'hono';
 import { drainDurations } from '../metrics-state.ts';
 import { namespaceCounts, oldestVisibleAges, queueDepths, type NamespaceCounts } from '../observability-queries.ts';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics, type MetricFamily, type Sample } from '../prometheus.ts';
@@ -68,8 +68,8 @@ export async function collectMetrics(ctx: HttpContext): Promise<MetricFamily[]> 
 }
 
 /** `GET /metrics` in the Prometheus text exposition format. */
-export function addMetricsRoutes(router: Router<HttpContext>): void {
-  router.add('GET', '/metrics', async (ctx) => {
+export function addMetricsRoutes(app: Hono, ctx: HttpContext): void {
+  app.get('/metrics', async () => {
     return new Response(renderMetrics(await collectMetrics(ctx)), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } });
   });
 }

@@ -1,0 +1,92 @@
+// The response shapes of the /v1 API as valibot schemas. hono-openapi turns them (and the request schemas
+// in schemas.ts, which also validate) into the OpenAPI document; `v.metadata({ ref })` makes each one a
+// named component. They describe what the engine returns — responses are not validated against them.
+import * as v from 'valibot';
+import { ExecutionStatus } from '../orchestration/readiness.ts';
+import { TaskState } from '../orchestration/states.ts';
+import { HttpErrorCode } from './responses.ts';
+import { DLQ_STATUSES, STEP_STATES } from './schemas.ts';
+
+const named = <S extends v.GenericSchema>(ref: string, schema: S, description?: string) =>
+  v.pipe(schema, v.metadata({ ref }), ...(description ? [v.description(description)] : []));
+const str = v.string();
+const nullableStr = v.nullable(v.string());
+const dateTime = v.pipe(v.string(), v.isoTimestamp());
+const nullableDate = v.nullable(dateTime);
+const uuid = v.pipe(v.string(), v.uuid());
+const int = v.pipe(v.number(), v.integer());
+const anyJson = v.unknown();
+const pagination = v.object({ total: int, limit: int, offset: int });
+const taskState = v.picklist(Object.values(TaskState));
+const stepState = v.picklist(STEP_STATES);
+
+/** The error envelope. */
+export const ErrorSchema = named('Error', v.object({
+  error: v.object({
+    code: v.picklist(Object.values(HttpErrorCode)),
+    message: str,
+    details: v.optional(v.pipe(v.record(v.string(), v.unknown()), v.description('violations (400), existing_task_uuid (409), tasker_code, hint'))),
+  }),
+}));
+
+const stepFields = {
+  step_uuid: uuid, name: str, template_step_name: str, state: stepState,
+  attempts: int, max_attempts: int, retryable: v.boolean(), inputs: anyJson, results: anyJson, checkpoint: anyJson,
+  last_attempted_at: nullableDate, next_attempt_at: nullableDate, claimed_by: nullableStr, lease_expires_at: nullableDate,
+  created_at: dateTime, updated_at: dateTime, dependencies: v.array(str),
+};
+/** A step. */
+export const StepSchema = named('Step', v.object(stepFields));
+
+const taskFields = {
+  task_uuid: uuid, namespace: str, name: str, version: str, state: taskState,
+  context: v.record(v.string(), v.unknown()), initiator: nullableStr, source_system: nullableStr, reason: nullableStr,
+  tags: v.array(str), priority: int, correlation_id: uuid, parent_correlation_id: v.nullable(uuid),
+  created_at: dateTime, updated_at: dateTime, completed_at: nullableDate,
+  execution_status: v.picklist(Object.values(ExecutionStatus)),
+  step_counts: v.object({ total: int, complete: int, in_process: int, pending: int, error: int }),
+  completion_percentage: v.number(),
+  steps: v.optional(v.pipe(v.array(StepSchema), v.description('only on GET /v1/tasks/{task_uuid}'))),
+};
+
+/** A task with its status summary. */
+export const TaskSchema = named('Task', v.object(taskFields));
+
+/** The answer of a cancellation. */
+export const CancelledTaskSchema = named('CancelledTask', v.object({
+  ...taskFields,
+  cancelled_steps: v.array(uuid),
+  aborted_steps: v.pipe(v.array(uuid), v.description('running steps whose handler was told to abort')),
+}));
+
+/** A step after a manual action. */
+export const StepAfterActionSchema = named('StepAfterAction', v.object({
+  ...stepFields,
+  from_state: stepState,
+  task_state: taskState,
+}));
+
+/** A page of tasks. */
+export const TaskListSchema = named('TaskList', v.object({ tasks: v.array(TaskSchema), pagination }));
+/** The steps of a task. */
+export const StepListSchema = named('StepList', v.object({ steps: v.array(StepSchema) }));
+/** A step's audit trail. */
+export const StepAuditSchema = named('StepAudit', v.object({
+  task_uuid: uuid, step_uuid: uuid, name: str,
+  transitions: v.array(v.object({ from_state: nullableStr, to_state: str, metadata: anyJson, created_at: dateTime })),
+}));
+/** The registered templates. */
+export const TemplateListSchema = named('TemplateList', v.object({
+  templates: v.array(named('TemplateSummary', v.object({ namespace: str, name: str, version: str, description: nullableStr, steps: int }))),
+}));
+/** One normalized template. */
+export const TemplateSchema = named('Template', v.looseObject({}), 'the normalized task template (steps, input_schema, retry settings, …)');
+/** A page of DLQ entries. */
+export const DlqListSchema = named('DlqList', v.object({
+  entries: v.array(named('DlqEntry', v.object({
+    dlq_id: uuid, task_uuid: uuid, namespace: str, name: str, version: str, task_state: taskState,
+    reason: str, original_state: str, resolution_status: v.picklist(DLQ_STATUSES), resolution_notes: nullableStr,
+    resolved_by: nullableStr, resolved_at: nullableDate, created_at: dateTime,
+  }))),
+  pagination,
+}));
