@@ -24,7 +24,7 @@ const n = Number(flag('n', '2000'));
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const load = (path: string) => import(pathToFileURL(resolve(root, path)).href);
-const { createTasker } = await load('src/engine.ts').catch(() => load('src/index.ts'));
+const { createTasker } = await load('src/index.ts');
 const { createHttpApp, startHttpServer } = await load('src/http/index.ts');
 const { getRuntime } = await load('src/runtime/index.ts');
 

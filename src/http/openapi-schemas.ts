@@ -3,7 +3,7 @@
 // named component. They describe what the engine returns — responses are not validated against them.
 import * as v from 'valibot';
 import { ExecutionStatus } from '../orchestration/readiness.ts';
-import { TaskState } from '../orchestration/states.ts';
+import { TaskState } from '../orchestration/state-machine.ts';
 import { HttpErrorCode } from './responses.ts';
 import { DLQ_STATUSES, STEP_STATES } from './schemas.ts';
 
