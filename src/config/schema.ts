@@ -82,6 +82,8 @@ const webSchema = v.object({
   enabled: v.optional(v.boolean(), true),
   bind_address: v.optional(v.pipe(v.string(), v.regex(/^[^:\s]+:\d{1,5}$/, 'host:port')), '127.0.0.1:8080'),
   max_body_bytes: v.optional(positiveInt, 1_048_576),
+  /** The dashboard at /ui (same API key as /v1). */
+  ui: v.optional(v.boolean(), true),
   auth: v.optional(v.object({ api_key: v.optional(v.string(), '') }), {}),
 });
 

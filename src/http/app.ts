@@ -14,6 +14,7 @@ import { addMetricsRoutes } from './routes/metrics.ts';
 import { addStepRoutes } from './routes/steps.ts';
 import { addTaskRoutes } from './routes/tasks.ts';
 import { addTemplateRoutes } from './routes/templates.ts';
+import { addUiRoutes } from '../web/routes.ts';
 
 /** Options of {@link createHttpApp}. */
 export interface HttpAppOptions {
@@ -72,6 +73,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   addDlqRoutes(app, ctx);
   addHealthRoutes(app, ctx);
   addMetricsRoutes(app, ctx);
+  if (config.web.ui) addUiRoutes(app, ctx);
   app.get('/openapi.json', openApiHandler(app, options.version ?? '0.1.0'));
 
   // hono lists one entry per handler of a route (its describer, validators, handler): one per method and path here

@@ -6,13 +6,14 @@ function digest(value: string): Buffer {
 }
 
 /**
- * Whether a path needs the API key (when one is configured): the REST API under `/v1`, and
- * `/health/detailed`, which names queues and reports worker statistics. The probes `/health`,
- * `/health/live` and `/health/ready`, `/metrics` and `/openapi.json` stay open.
+ * Whether a path needs the API key (when one is configured): the REST API under `/v1`, the dashboard's
+ * data under `/ui/api`, and `/health/detailed`, which names queues and reports worker statistics. The
+ * probes `/health`, `/health/live` and `/health/ready`, `/metrics`, `/openapi.json` and the dashboard's
+ * static page and assets (no data; the page asks for the key) stay open.
  */
 export function requiresApiKey(pathname: string): boolean {
   const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
-  return path === '/v1' || path.startsWith('/v1/') || path === '/health/detailed';
+  return path === '/v1' || path.startsWith('/v1/') || path === '/ui/api' || path.startsWith('/ui/api/') || path === '/health/detailed';
 }
 
 /** The key a request presents: `X-API-Key`, else `Authorization: Bearer <key>`. */

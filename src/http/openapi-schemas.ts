@@ -81,12 +81,11 @@ export const TemplateListSchema = named('TemplateList', v.object({
 }));
 /** One normalized template. */
 export const TemplateSchema = named('Template', v.looseObject({}), 'the normalized task template (steps, input_schema, retry settings, …)');
-/** A page of DLQ entries. */
-export const DlqListSchema = named('DlqList', v.object({
-  entries: v.array(named('DlqEntry', v.object({
-    dlq_id: uuid, task_uuid: uuid, namespace: str, name: str, version: str, task_state: taskState,
-    reason: str, original_state: str, resolution_status: v.picklist(DLQ_STATUSES), resolution_notes: nullableStr,
-    resolved_by: nullableStr, resolved_at: nullableDate, created_at: dateTime,
-  }))),
-  pagination,
+/** A DLQ entry. */
+export const DlqEntrySchema = named('DlqEntry', v.object({
+  dlq_id: uuid, task_uuid: uuid, namespace: str, name: str, version: str, task_state: taskState,
+  reason: str, original_state: str, resolution_status: v.picklist(DLQ_STATUSES), resolution_notes: nullableStr,
+  resolved_by: nullableStr, resolved_at: nullableDate, created_at: dateTime,
 }));
+/** A page of DLQ entries. */
+export const DlqListSchema = named('DlqList', v.object({ entries: v.array(DlqEntrySchema), pagination }));

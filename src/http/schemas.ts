@@ -102,6 +102,19 @@ export const listDlqQuery = v.strictObject(
   'unknown query parameter',
 );
 
+/** Body of `PATCH /v1/dlq/{dlq_id}`: closes an open entry with a resolution (kept with who and why). */
+export const resolveDlqBody = bodyObject('a DLQ resolution with a resolution field', v.strictObject(
+  {
+    resolution: v.picklist(DlqResolutions, `expected one of ${DlqResolutions.join(', ')}`),
+    notes: optionalText(4096),
+    actor,
+  },
+  fieldIssue,
+));
+
+/** Path parameter of `/v1/dlq/{dlq_id}`. */
+export const dlqParams = v.object({ dlq_id: v.pipe(v.string(), v.description('the DLQ entry id')) });
+
 /** Query of `DELETE /v1/tasks/{task_uuid}`: who cancels and why (kept in the audit trail). */
 export const cancelTaskQuery = v.strictObject({ actor: optionalText(256), reason: optionalText(1024) }, 'unknown query parameter');
 
