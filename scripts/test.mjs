@@ -35,6 +35,7 @@ function step(name, cmd, args) {
 if (extra.length === 0) {
   step('type check (tsc --noEmit)', node, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']);
   step('generated migrations module is up to date', node, ['bin/run-ts.mjs', 'scripts/build-sql-module.ts', '--check']);
+  step('generated dashboard assets module is up to date', node, ['scripts/build-ui.mjs', '--check']);
 }
 
 process.stdout.write('\n== vitest\n');

@@ -48,7 +48,7 @@ async function inProject(runtime: Runtime, [cmd, args]: [string, string[]], extr
 beforeAll(async () => {
   consumer = await createConsumer();
   assertOk('tasker init', await inProject('node20', tasker('node20', ['init'])));
-  for (const file of ['app.mjs', 'app.ts', 'tsconfig.json', 'trace.mjs', 'trace-hooks.mjs']) copyFileSync(join(APP, file), join(consumer.dir, file));
+  for (const file of ['app.mjs', 'app.ts', 'ui.mjs', 'tsconfig.json', 'trace.mjs', 'trace-hooks.mjs']) copyFileSync(join(APP, file), join(consumer.dir, file));
 }, 600_000);
 
 afterAll(async () => {
@@ -88,6 +88,15 @@ describe('the packed package', () => {
     const r = await inProject('node20', tasker('node20', ['demo', '--database', await database()]));
     assertOk('tasker demo', r);
     expect(r.stdout.match(/^PASS /gm)?.length).toBe(4);
+  });
+
+  it('serves the dashboard page and its hashed assets from the installed package', async () => {
+    const r = assertOk('ui.mjs', await inProject('node20', [systemNode(), ['ui.mjs']]));
+    const seen = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(seen.page).toEqual([200, 'no-cache', true]);
+    expect(seen.js.slice(0, 2)).toEqual([200, 'public, max-age=31536000, immutable']);
+    expect(seen.js[2]).toBeGreaterThan(10_000);
+    expect(seen.css.slice(0, 2)).toEqual([200, 'text/css; charset=utf-8']);
   });
 
   it('type-checks a TypeScript consumer against its declarations (skipLibCheck off)', async () => {

@@ -1,5 +1,6 @@
 // `tasker run` under node, bun and deno against a real PostgreSQL: the HTTP API on a real socket, a
-// workflow created over HTTP runs to completion and shows in /metrics, and SIGTERM exits cleanly (0).
+// workflow created over HTTP runs to completion and shows in /metrics, the dashboard and its assets are
+// served with the same caching and CSP headers, and SIGTERM exits cleanly (0).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIMES, startTaskerRun, type RuntimeName } from '../helpers/cli.ts';
 import { createTestDatabase, waitFor, type TestDatabase } from '../helpers/db.ts';
@@ -44,6 +45,21 @@ describe.each(RUNTIMES.map((r) => [r]))('tasker run under %s', (runtime: Runtime
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toMatch(/^# TYPE tasker_\w+ counter$/m);
       expect(metrics).toMatch(/^tasker_tasks_completed_total(\{[^}]*\})? [1-9]/m);
+
+      // the dashboard: page and hashed assets with the same headers on every runtime
+      const page = await fetch(`${base}/ui`);
+      expect([page.status, page.headers.get('cache-control'), page.headers.get('content-type')]).toEqual([200, 'no-cache', 'text/html; charset=utf-8']);
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+      const script = /src="(\/ui\/assets\/app-[0-9a-f]+\.js)"/.exec(await page.text())?.[1];
+      const asset = await fetch(`${base}${script}`);
+      expect([asset.status, asset.headers.get('cache-control')]).toEqual([200, 'public, max-age=31536000, immutable']);
+      expect(asset.headers.get('content-type')).toMatch(/javascript/);
+      const etag = asset.headers.get('etag');
+      await asset.arrayBuffer();
+      expect((await fetch(`${base}${script}`, { headers: { 'if-none-match': etag! } })).status).toBe(304);
+      const overview = await fetch(`${base}/ui/api/overview`);
+      expect(overview.status).toBe(200);
+      expect(((await overview.json()) as { in_flight_steps: number }).in_flight_steps).toBeGreaterThanOrEqual(0);
 
       const bad = await fetch(`${base}/v1/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"namespace":' });
       expect(bad.status).toBe(400);
