@@ -11,9 +11,12 @@ const target = join(root, 'src/db/migrations.generated.ts');
 
 export function renderMigrationsModule(): string {
   const files = readdirSync(dir).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
-  const entries = files.map((file, i) => {
+  let previous = 0;
+  const entries = files.map((file) => {
     const version = Number(file.slice(0, 4));
-    if (version !== i + 1) throw new Error(`migration ${file} breaks the numbering (expected ${String(i + 1).padStart(4, '0')})`);
+    // numbers only increase; gaps are allowed, so parallel branches can each take their own range
+    if (version <= previous) throw new Error(`migration ${file} breaks the numbering (expected a number above ${previous})`);
+    previous = version;
     const sql = readFileSync(join(dir, file), 'utf8');
     const checksum = createHash('sha256').update(sql).digest('hex').slice(0, 16);
     return `  { version: ${version}, name: ${JSON.stringify(file.slice(5, -4))}, checksum: '${checksum}', sql: ${JSON.stringify(sql)} },`;

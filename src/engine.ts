@@ -27,6 +27,10 @@ import { uuidv7 } from './orchestration/uuid.ts';
 import { defaultCompletionHooks, defaultFailureHooks } from './orchestration/dynamic-hooks.ts';
 import { cancelTask, type CancelTaskOptions, type CancelTaskResult } from './orchestration/task-cancel.ts';
 import { applyStepAction, type StepActionRequest, type StepActionResult } from './orchestration/step-actions.ts';
+import { DomainEvents } from './events/service.ts';
+import { eventDiscovery } from './events/discovery.ts';
+import { PublisherRegistry } from './events/publisher-registry.ts';
+import { SubscriberRegistry } from './events/subscriber.ts';
 
 /** Options of {@link createTasker}. */
 export interface TaskerOptions {
@@ -54,6 +58,10 @@ export interface TaskerOptions {
   failureHooks?: CompletionHook[];
   /** Serve an embedded database to other local processes (long-running `tasker run`). */
   shareEmbedded?: boolean;
+  /** Domain event publishers registered in code; discovered ones are added (issue 15). */
+  publishers?: PublisherRegistry;
+  /** Domain event subscribers registered in code; discovered ones are added. */
+  subscribers?: SubscriberRegistry;
 }
 
 /** A finished task, as delivered to {@link Tasker.waitForTask}. */
@@ -75,6 +83,8 @@ export interface Tasker {
   readonly worker: Worker | null;
   /** Namespaces this process's worker consumes. */
   readonly namespaces: string[];
+  /** Domain events: publishing, subscribers hosted here, counters. */
+  readonly events: DomainEvents;
   start(): Promise<void>;
   stop(): Promise<void>;
   createTask(request: CreateTaskRequest): Promise<CreatedTask>;
@@ -129,6 +139,9 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
   const workerId = `${'tasker'}-${uuidv7().slice(-12)}`;
   const completionHooks = [...defaultCompletionHooks(config.orchestration), ...(options.hooks ?? [])];
   const failureHooks = [...defaultFailureHooks(), ...(options.failureHooks ?? [])];
+  const publishers = options.publishers ?? new PublisherRegistry();
+  const subscribers = options.subscribers ?? new SubscriberRegistry();
+  const events = new DomainEvents({ config, logger: logger.child({ role: 'events' }), publishers, subscribers, bus, workerId });
 
   const requireDb = (): Db => {
     if (!db) throw new TaskerError('DB_UNREACHABLE', 'the tasker engine is not started', { hint: 'await tasker.start() first' });
@@ -162,6 +175,7 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
     get namespaces() {
       return namespaces;
     },
+    events,
 
     async start() {
       if (started) return;
@@ -188,11 +202,12 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
         templates = [...templates, ...loaded.templates];
       }
       if (options.discoverHandlerPaths !== false) {
-        handlers = (await discoverHandlers(runtime, config.handlers.paths, registry, { strict: options.strictHandlers, logger })).handlers;
+        handlers = (await discoverHandlers(runtime, config.handlers.paths, registry, { strict: options.strictHandlers, logger, events: eventDiscovery(publishers, subscribers) })).handlers;
       }
       if (!db) db = await openDatabase(config, runtime, { share: options.shareEmbedded ?? false, applicationName: `tasker-${workerId}` });
       await migrate(db);
       await store.register(db, templates);
+      await events.start(db, store);
 
       const roles = {
         orchestrator: options.roles?.orchestrator ?? config.orchestration.enabled,
@@ -223,6 +238,7 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
             threadPool: threadPool ?? undefined,
             db, config, registry, templates: store, logger: logger.child({ role: 'worker' }), workerId, queues, signal: waker,
             onCompleted: () => bus.wake(ORCHESTRATION_STEP_RESULTS),
+            events,
           });
           worker.start();
         }
@@ -234,6 +250,7 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
       await worker?.stop();
       await threadPool?.stop();
       threadPool = null;
+      await events.stop(config.worker.shutdown_timeout_ms);
       await orchestrator?.stop();
       for (const w of wakers.splice(0)) await w.stop();
       if (db && ownsDb) await db.close();

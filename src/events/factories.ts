@@ -47,7 +47,7 @@ export function createDomainEvent(data: {
 }
 
 /** The subscriber view of a stored (or about-to-be-stored) event row. */
-export function recordToDomainEvent(row: DomainEventRecord, channel: 'fast' | 'durable'): DomainEvent {
+export function recordToDomainEvent(row: Omit<DomainEventRecord, 'event_seq' | 'deliveries'>, channel: 'fast' | 'durable'): DomainEvent {
   const firedAt = row.fired_at instanceof Date ? row.fired_at.toISOString() : String(row.fired_at);
   return createDomainEvent({
     eventId: row.event_id,

@@ -8,12 +8,14 @@ import type { TemplateStore } from '../orchestration/template-store.ts';
 import type { ClaimedStep } from './step-claimer.ts';
 import { sqlStepStore, type Lease, type StepStore } from './step-store.ts';
 import { CompletionBatcher } from './completion-batcher.ts';
+import type { Completion } from './step-completer.ts';
 import type { ThreadPool } from './thread-pool.ts';
 import { CANCEL_CHANNEL } from '../orchestration/task-cancel.ts';
 import { AbortKind, abortKindOf, abortWith } from './abort.ts';
 import { executeStep, type ExecutionDeps } from './step-execution.ts';
 import { encodeResult, invalidResult } from './result-encoding.ts';
 import { retryDelayMs } from '../db/reconnect.ts';
+import type { StepEventsHook } from '../events/service.ts';
 
 /** How the loop waits for work: woken by NOTIFY / in-process signals, or by its poll timer. */
 export interface WorkSignal {
@@ -52,6 +54,8 @@ export interface WorkerOptions {
   onCompleted?: () => void;
   /** Run handlers in worker threads (`[worker] isolation = "thread"`); handlers the threads don't know run in-process. */
   threadPool?: ThreadPool;
+  /** Domain events: planned before a result is recorded, written with it, dispatched once it is committed (issue 15). */
+  events?: StepEventsHook;
 }
 
 /** One execution of a claimed step; keyed by claim token, since one process may hold two claims of a step. */
@@ -233,7 +237,11 @@ export class Worker {
    * PostgreSQL refuses (e.g. a \u0000 in a jsonb string) is replaced once by a permanent RESULT_INVALID failure.
    */
   async #complete(step: ClaimedStep, handler: string, result: StepHandlerResult, json: string, log: Logger): Promise<void> {
-    let completion = { ...leaseOf(step), success: result.success, resultsJson: json };
+    let plan = await this.#o.events?.plan(step, result).catch((err) => {
+      log.error('planning the step\'s domain events failed; none are published for this result', { error: (err as Error).message });
+      return null;
+    }) ?? null;
+    let completion: Completion = { ...leaseOf(step), success: result.success, resultsJson: json, events: plan?.outbox };
     let replaced = false;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -241,7 +249,7 @@ export class Worker {
         if (!accepted.has(step.claim_token)) {
           this.stats.lostLeases++;
           log.warn('completion rejected: the lease was lost and the step re-claimed elsewhere');
-        }
+        } else if (plan) this.#o.events?.committed(plan);
         this.#o.onCompleted?.();
         return;
       } catch (err) {
@@ -252,7 +260,8 @@ export class Worker {
           }
           log.error('the database refused the step result; recording it as a RESULT_INVALID failure', { handler, error: (err as Error).message });
           const failure = invalidResult(handler, `PostgreSQL refused it: ${(err as Error).message}`);
-          completion = { ...completion, success: false, resultsJson: JSON.stringify(failure.toJSON()) };
+          completion = { ...completion, success: false, resultsJson: JSON.stringify(failure.toJSON()), events: undefined };
+          plan = null;
           replaced = true;
           continue;
         }
