@@ -38,6 +38,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class DeliveryLoop {
   readonly #o: DeliveryLoopOptions;
   readonly #inFlight = new Map<string, ClaimedDelivery>();
+  readonly #running = new Set<Promise<void>>();
+  #slotFreed: (() => void) | null = null;
   #stopping = false;
   #loop: Promise<void> | null = null;
   #heartbeat: ReturnType<typeof setInterval> | null = null;
@@ -59,9 +61,14 @@ export class DeliveryLoop {
     const names = [...groups.keys()];
     let failures = 0;
     while (!this.#stopping) {
+      const capacity = batchSize - this.#inFlight.size;
+      if (capacity <= 0) {
+        await new Promise<void>((r) => (this.#slotFreed = r));
+        continue;
+      }
       let claimed: ClaimedDelivery[];
       try {
-        claimed = await claimDeliveries(db, names, batchSize, workerId, leaseSeconds);
+        claimed = await claimDeliveries(db, names, capacity, workerId, leaseSeconds);
         failures = 0;
       } catch (err) {
         failures++;
@@ -70,19 +77,31 @@ export class DeliveryLoop {
         continue;
       }
       waker.markIdle(claimed.length > 0);
-      if (claimed.length > 0) {
-        // one delivery per task per group at most (the claim takes only each task's oldest open one), so
-        // handling the batch concurrently keeps every task's order
-        const outcomes = await Promise.all(claimed.map((d) => this.#handle(d)));
-        await this.#finish(outcomes);
-        for (const d of claimed) this.#inFlight.delete(`${d.group_name}/${d.event_seq}`);
-      }
-      if (claimed.length < batchSize && !this.#stopping) await waker.wait();
+      // the claim takes only each task's oldest open delivery per group, so handling them side by side keeps
+      // every task's order; each finishes on its own, so one slow subscriber holds up only its own task
+      for (const d of claimed) this.#start(d);
+      if (claimed.length < capacity && !this.#stopping) await waker.wait();
     }
   }
 
+  #start(d: ClaimedDelivery): void {
+    const key = `${d.group_name}/${d.event_seq}`;
+    this.#inFlight.set(key, d);
+    const done = this.#handle(d)
+      .then((outcome) => this.#finish([outcome]))
+      .finally(() => {
+        this.#inFlight.delete(key);
+        this.#running.delete(done);
+        const wake = this.#slotFreed;
+        this.#slotFreed = null;
+        wake?.();
+        // the task's next event (if any) is claimable now
+        this.#o.waker.wake();
+      });
+    this.#running.add(done);
+  }
+
   async #handle(d: ClaimedDelivery): Promise<DeliveryOutcome> {
-    this.#inFlight.set(`${d.group_name}/${d.event_seq}`, d);
     const event = recordToDomainEvent(d.event, 'durable');
     const base = { group_name: d.group_name, event_seq: d.event_seq, claim_token: d.claim_token };
     try {
@@ -136,8 +155,10 @@ export class DeliveryLoop {
   async stop(timeoutMs = 10_000): Promise<void> {
     this.#stopping = true;
     this.#o.waker.wake();
+    this.#slotFreed?.();
+    await this.#loop;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([this.#loop, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    await Promise.race([Promise.all([...this.#running]), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
     clearTimeout(timer);
     if (this.#heartbeat) clearInterval(this.#heartbeat);
   }

@@ -10,6 +10,7 @@ import { openApiDocument } from './openapi.ts';
 import { errorResponse, json, toHttpError } from './responses.ts';
 import { Router } from './router.ts';
 import { addDlqRoutes } from './routes/dlq.ts';
+import { addEventRoutes } from './routes/events.ts';
 import { addHealthRoutes } from './routes/health.ts';
 import { addMetricsRoutes } from './routes/metrics.ts';
 import { addStepRoutes } from './routes/steps.ts';
@@ -53,6 +54,7 @@ function buildRouter(version: string): Router<HttpContext> {
   addStepRoutes(router);
   addTemplateRoutes(router);
   addDlqRoutes(router);
+  addEventRoutes(router);
   addHealthRoutes(router);
   addMetricsRoutes(router);
   const document = openApiDocument(version);

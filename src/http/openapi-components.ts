@@ -112,5 +112,13 @@ export const schemas: Record<string, unknown> = {
       resolved_by: nullableStr, resolved_at: nullableDate, created_at: dateTime,
     },
   },
+  EventList: {
+    type: 'object',
+    required: ['events', 'next_after'],
+    properties: {
+      events: { type: 'array', items: { type: 'object', description: 'a row of the domain_event_log view (README "Domain events")', additionalProperties: true } },
+      next_after: { type: ['string', 'null'], description: 'the last event_seq returned; pass it as `after` to follow' },
+    },
+  },
   DlqList: { type: 'object', required: ['entries', 'pagination'], properties: { entries: { type: 'array', items: ref('DlqEntry') }, pagination } },
 };

@@ -113,6 +113,19 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { '200': body('DlqList', 'a page of DLQ entries'), '400': error('invalid query'), ...common },
         },
       },
+      '/v1/events': {
+        get: {
+          operationId: 'listEvents',
+          summary: 'Stored domain events, oldest first, with their delivery state per subscriber group',
+          parameters: [
+            query('name', 'event-name pattern, * wildcards (order.*)', { type: 'string' }),
+            query('task_uuid', 'only events of this task', { type: 'string', format: 'uuid' }),
+            query('after', 'only events after this event_seq (follow with next_after)', { type: 'string', pattern: '^[0-9]+$' }),
+            query('limit', 'page size (1–1000, default 50)', { type: 'integer', minimum: 1, maximum: 1000 }),
+          ],
+          responses: { '200': body('EventList', 'the newest matching events, or those after `after`'), '400': error('invalid query'), ...common },
+        },
+      },
     },
   };
 }
