@@ -29,7 +29,7 @@ export async function listEvents(q: Queryable, filter: EventFilter = {}): Promis
        namespace, correlation_id, attempt, publisher, payload, metadata, execution_result, fired_at, deliveries
      FROM domain_event_log
      WHERE ($1::text IS NULL OR event_name LIKE $1) AND ($2::uuid IS NULL OR task_uuid = $2) AND event_seq > $3
-     ORDER BY event_seq ${following ? 'ASC' : 'DESC'} LIMIT $4`,
+     ORDER BY domain_event_log.event_seq ${following ? 'ASC' : 'DESC'} LIMIT $4`,
     [filter.name ? likePattern(filter.name) : null, filter.taskUuid ?? null, following ? String(filter.afterSeq) : '0', limit],
   );
   return following ? rows : rows.reverse();
