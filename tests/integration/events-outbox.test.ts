@@ -2,7 +2,7 @@
 // fast events reach in-process subscribers only, schema violations are counted and skipped, a completion
 // the fence rejects publishes nothing; the events are readable through listEvents, GET /v1/events and /metrics.
 import postgres from 'postgres';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tasker } from '../../src/engine.ts';
 import { createHttpApp } from '../../src/http/app.ts';
 import { listEvents } from '../../src/events/queries.ts';
@@ -10,6 +10,7 @@ import { completeWithEvents } from '../../src/events/outbox.ts';
 import { completeSteps } from '../../src/worker/step-completer.ts';
 import { waitFor } from '../helpers/db.ts';
 import { postgresBackend, startTasker, stopAllTaskers, type EngineBackend } from '../helpers/engine.ts';
+import { BaseSubscriber, SubscriberRegistry, type DomainEvent } from '../../src/index.ts';
 import { EVENTS, createEventLedger, eventLedger } from '../helpers/events.ts';
 
 describe('domain events in one process (PostgreSQL)', () => {
@@ -26,7 +27,6 @@ describe('domain events in one process (PostgreSQL)', () => {
       config: { templates: { paths: [EVENTS.templates] }, handlers: { paths: [EVENTS.handlers] }, events: { poll_interval_ms: 50, backoff_base_ms: 50 } },
     });
   });
-  afterEach(() => {});
   afterAll(async () => {
     await stopAllTaskers();
     const { closeLedger } = await import('../fixtures/engine/ledger.ts');
@@ -91,5 +91,42 @@ describe('domain events in one process (PostgreSQL)', () => {
     expect(metrics).toMatch(/^tasker_domain_events_published_total\{mode="fast"\} 4$/m);
     expect(metrics).toMatch(/^tasker_domain_events_delivered_total 6$/m);
     expect(metrics).toMatch(/^tasker_domain_events_failed_total\{reason="schema_invalid"\} 2$/m);
+  });
+  it('a delivery that keeps failing is dead-lettered after max_attempts and no longer holds up its task', async () => {
+    const handled: string[] = [];
+    class Flaky extends BaseSubscriber {
+      static override subscribesTo() {
+        return ['order.*'];
+      }
+      override handle(event: DomainEvent) {
+        if (event.eventName === 'order.charged') throw new Error('always down');
+        handled.push(event.eventName);
+      }
+    }
+    const subscribers = new SubscriberRegistry();
+    subscribers.register(Flaky);
+    const host = await startTasker(backend.url, {
+      subscribers, roles: { orchestrator: false, worker: false },
+      config: { events: { max_attempts: 2, backoff_base_ms: 50, poll_interval_ms: 50 } },
+    });
+    const task = await tasker.createTask({ namespace: 'events_test', name: 'order_flow', context: { order_id: 'D-1', amount: 1 } });
+    await tasker.waitForTask(task.task_uuid);
+    await waitFor(() => handled.length === 2, { what: 'the later events to reach the flaky group' });
+    expect(handled).toEqual(['order.audit', 'order.shipped']);
+    const [dead] = await sql`SELECT d.state, d.attempts, d.last_error FROM tasker.domain_event_deliveries d JOIN tasker.domain_events e USING (event_seq)
+                             WHERE d.group_name = 'Flaky' AND e.task_uuid = ${task.task_uuid} AND e.event_name = 'order.charged'`;
+    expect(dead).toEqual({ state: 'dead', attempts: 2, last_error: 'Error: always down' });
+    expect(host.events.stats).toMatchObject({ deadLettered: 1, failed: 2, delivered: 2 });
+    const log = await listEvents(tasker.db, { taskUuid: task.task_uuid, name: 'order.charged' });
+    expect(log[0].deliveries).toEqual({ Flaky: 'dead', probe: 'delivered' });
+  });
+
+  it('retention deletes events (and their deliveries) older than retention_hours', async () => {
+    const [{ n }] = await sql`SELECT count(*)::int AS n FROM tasker.domain_events`;
+    await sql`UPDATE tasker.domain_events SET fired_at = now() - interval '200 hours' WHERE event_name = 'order.audit'`;
+    const [{ audits }] = await sql`SELECT count(*)::int AS audits FROM tasker.domain_events WHERE event_name = 'order.audit'`;
+    expect(await tasker.events.purge()).toBe(audits);
+    expect(await sql`SELECT count(*)::int AS n FROM tasker.domain_events`).toEqual([{ n: n - audits }]);
+    expect(await sql`SELECT 1 FROM tasker.domain_event_deliveries d LEFT JOIN tasker.domain_events e USING (event_seq) WHERE e.event_seq IS NULL`).toHaveLength(0);
   });
 });
