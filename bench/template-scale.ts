@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import { parseTemplate } from '../src/templates/parse.ts';
 import { validateTemplate } from '../src/templates/validate.ts';
 import { initialStepNames } from '../src/templates/graph.ts';
-import { createTasker } from '../src/engine.ts';
+import { createTasker } from '../src/engine/index.ts';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string?]));
 const steps = Number(args.get('steps') ?? 10_000);

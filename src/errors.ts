@@ -28,6 +28,9 @@ export const ErrorCode = {
   MIGRATION_FAILED: 'MIGRATION_FAILED',
   RUNTIME_UNSUPPORTED: 'RUNTIME_UNSUPPORTED',
   TIMEOUT: 'TIMEOUT',
+  ENGINE_NOT_STARTED: 'ENGINE_NOT_STARTED',
+  API_UNREACHABLE: 'API_UNREACHABLE',
+  API_ERROR: 'API_ERROR',
 } as const;
 
 /** A tasker error code: one of the string literals of {@link ErrorCode}. */

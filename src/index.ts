@@ -3,7 +3,7 @@
 // where it is defined; tests/package/public-api.test.ts checks that, and that the packed declarations compile.
 
 // the engine as a library
-export { createTasker, type FinishedTask, type Tasker, type TaskerOptions } from './engine.ts';
+export { createTasker, type FinishedTask, type Tasker, type TaskerOptions } from './engine/index.ts';
 
 // configuration
 export type { LoadConfigOptions, LoadedConfig } from './config/load.ts';
@@ -63,7 +63,7 @@ export { startHttpServer } from './http/server.ts';
 // operations on tasks, steps and the dead-letter queue
 export { DlqResolutions, getDlqEntry, listDlq, resolveDlqEntry, type DlqEntry, type DlqFilter, type DlqResolution } from './orchestration/dlq.ts';
 export type { CompletionHook, FailureHook } from './orchestration/result-processor.ts';
-export { StepState, TaskState } from './orchestration/states.ts';
+export { StepState, TaskState } from './orchestration/state-machine.ts';
 export { StepActions, type StepAction, type StepActionRequest, type StepActionResult } from './orchestration/step-actions.ts';
 export type { CancelTaskOptions, CancelTaskResult } from './orchestration/task-cancel.ts';
 export type { CreateTaskRequest, CreatedTask } from './orchestration/task-creator.ts';

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { commonArgs, setup } from './shared.ts';
-import { createTasker } from '../engine.ts';
+import { createTasker } from '../engine/index.ts';
 import { withStatus } from './status-line.ts';
 import { TaskerError } from '../errors.ts';
 import type { ServerHandle } from '../runtime/types.ts';
@@ -40,7 +40,6 @@ export default defineCommand({
       config,
       runtime,
       logger,
-      shareEmbedded: true,
       strictHandlers: args.strict === true,
       roles: {
         orchestrator: role !== 'worker' && config.orchestration.enabled,

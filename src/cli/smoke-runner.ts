@@ -1,12 +1,12 @@
 import { dirname, join, resolve } from 'node:path';
 import type { CliContext } from './shared.ts';
 import { formatTable } from './shared.ts';
-import { createTasker } from '../engine.ts';
+import { createTasker } from '../engine/index.ts';
 import { withStatus } from './status-line.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { TaskerError } from '../errors.ts';
 import type { TaskTemplate } from '../templates/types.ts';
-import { isTerminalTaskState } from '../orchestration/states.ts';
+import { isTerminalTaskState } from '../orchestration/state-machine.ts';
 import { uuidv7 } from '../orchestration/uuid.ts';
 
 /** One smoke run request: template files/dirs, inputs, timeout. */

@@ -1,12 +1,10 @@
 import type { CliContext } from './shared.ts';
 import { withDb } from './shared.ts';
 import { TaskerError, ErrorCode } from '../errors.ts';
-import { TemplateStore } from '../orchestration/template-store.ts';
-import { createTask, type CreateTaskRequest } from '../orchestration/task-creator.ts';
-import { getTask, getTaskSteps, listTasks, type StepView, type TaskFilter, type TaskView } from '../orchestration/task-queries.ts';
-import { cancelTask } from '../orchestration/task-cancel.ts';
-import { applyStepAction, type StepActionRequest } from '../orchestration/step-actions.ts';
-import { defaultCompletionHooks } from '../orchestration/dynamic-hooks.ts';
+import { createTaskOperations } from '../engine/operations.ts';
+import type { CreateTaskRequest } from '../orchestration/task-creator.ts';
+import type { StepView, TaskFilter, TaskView } from '../orchestration/task-queries.ts';
+import type { StepActionRequest } from '../orchestration/step-actions.ts';
 
 /** What the `tasker task` commands need, served by the database directly or by a remote `tasker run` over HTTP. */
 export interface TaskBackend {
@@ -40,13 +38,13 @@ function httpBackend(base: string, apiKey: string | undefined): TaskBackend {
     try {
       res = await fetch(`${root}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (cause) {
-      throw new TaskerError('DB_UNREACHABLE', `cannot reach the tasker API at ${root}`, { cause, hint: 'check --url and that `tasker run` serves HTTP there' });
+      throw new TaskerError('API_UNREACHABLE', `cannot reach the tasker API at ${root}`, { cause, hint: 'check --url and that `tasker run` serves HTTP there' });
     }
     const payload = (await res.json().catch(() => null)) as { error?: { code: string; message: string; details?: Record<string, unknown> } } | null;
     if (!res.ok) {
       const e = payload?.error;
       const taskerCode = e?.details?.tasker_code as string | undefined;
-      const code = taskerCode && taskerCode in ErrorCode ? (taskerCode as ErrorCode) : res.status === 401 ? 'USAGE' : 'INPUT_INVALID';
+      const code = taskerCode && taskerCode in ErrorCode ? (taskerCode as ErrorCode) : res.status === 401 ? 'USAGE' : 'API_ERROR';
       throw new TaskerError(code, `${e?.message ?? `HTTP ${res.status}`} (HTTP ${res.status} from ${root})`, {
         hint: (e?.details?.hint as string | undefined) ?? (res.status === 401 ? 'pass --api-key or set TASKER_API_KEY' : undefined),
         details: e?.details,
@@ -84,17 +82,17 @@ export async function withTaskBackend<T>(ctx: CliContext, args: Record<string, u
     return fn(httpBackend(args.url, (args['api-key'] as string | undefined) ?? ctx.runtime.env.TASKER_API_KEY));
   }
   return withDb(ctx, (db) => {
-    const notify = ctx.config.common.queues.notify;
+    const ops = createTaskOperations(() => db, { config: ctx.config });
     return fn({
-      create: async (request) => (await createTask(db, new TemplateStore(), request, { notify, maxInputBytes: ctx.config.orchestration.max_task_input_bytes })).task,
-      get: (uuid) => getTask(db, uuid, { steps: true }),
-      list: (filter) => listTasks(db, filter),
+      create: ops.createTask,
+      get: (uuid) => ops.getTask(uuid, { steps: true }),
+      list: ops.listTasks,
       steps: async (uuid) => {
-        await getTask(db, uuid);
-        return getTaskSteps(db, uuid);
+        await ops.getTask(uuid);
+        return ops.getTaskSteps(uuid);
       },
-      cancel: (uuid, o) => cancelTask(db, uuid, o),
-      stepAction: (uuid, step, request) => applyStepAction(db, uuid, step, request, { notify, hooks: defaultCompletionHooks(ctx.config.orchestration) }),
+      cancel: ops.cancelTask,
+      stepAction: ops.stepAction,
     });
   });
 }

@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { commonArgs, formatTable, readJsonArg, setup } from './shared.ts';
 import { TaskerError } from '../errors.ts';
 import { remoteArgs, withTaskBackend } from './task-backend.ts';
-import { isTerminalTaskState } from '../orchestration/states.ts';
+import { isTerminalTaskState } from '../orchestration/state-machine.ts';
 
 /** Parses `namespace/name[@version]`. */
 export function parseTemplateRef(ref: string): { namespace: string; name: string; version?: string } {

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { commonArgs, formatTable, setup, withDb } from './shared.ts';
-import { TemplateStore } from '../orchestration/template-store.ts';
+import { TemplateStore } from '../templates/store.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { renderTemplateMermaid } from '../orchestration/visualize.ts';
 import { TaskerError } from '../errors.ts';

@@ -1,5 +1,5 @@
 // The engine this process started most recently (what getTaskerClient() talks to when given nothing).
-import type { Tasker } from '../engine.ts';
+import type { Tasker } from '../engine/index.ts';
 
 let current: Tasker | null = null;
 

@@ -1,7 +1,7 @@
 // The original worker's TaskerClient: task and step operations by their names and response shapes, served by an
 // engine of this process or by a `tasker run` over HTTP. Unlike the original (synchronous over FFI), every method
 // returns a Promise.
-import type { Tasker } from '../engine.ts';
+import type { Tasker } from '../engine/index.ts';
 import { isTaskerError } from '../errors.ts';
 import { uuidv7 } from '../orchestration/uuid.ts';
 import { getCurrentTasker } from './current.ts';

@@ -1,5 +1,5 @@
 // Where a TaskerClient sends its calls: an in-process engine, or a `tasker run` over its HTTP API.
-import type { Tasker } from '../engine.ts';
+import type { Tasker } from '../engine/index.ts';
 import type { CreateTaskRequest } from '../orchestration/task-creator.ts';
 import { getTransitions, type StepView, type TaskFilter, type TaskView } from '../orchestration/task-queries.ts';
 import type { TransitionRow, Wire } from './responses.ts';

@@ -153,6 +153,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     setPath(merged, path, convert(raw));
     provenance.set(path, `environment variable ${name}`);
   }
+  // the environment that selected the files above is the configuration's environment, whatever a file says
+  merged.environment = environment;
+  provenance.set('environment', env.TASKER_ENV ? 'environment variable TASKER_ENV' : 'default');
   for (const [path, value] of Object.entries(options.overrides ?? {})) {
     if (value === undefined) continue;
     setPath(merged, path, value);

@@ -106,6 +106,11 @@ const eventsSchema = v.object({
 
 /** The whole configuration; its output type is {@link TaskerConfig}, every key has a default. */
 export const configSchema = v.object({
+  /**
+   * The environment this configuration is for: selects config/tasker/environments/<name>/ and the templates'
+   * `environments.<name>` overrides. Set by `TASKER_ENV` (loadConfig); `development` when unset.
+   */
+  environment: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only')), 'development'),
   common: v.optional(
     v.object({
       database: v.optional(databaseSchema, {}),

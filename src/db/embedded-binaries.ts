@@ -1,5 +1,4 @@
-import { arch, platform } from 'node:os';
-import { existsSync, readFileSync } from 'node:fs';
+import { arch, platform, existsSync, readFileSync } from '../runtime/host.ts';
 import { dirname, join } from 'node:path';
 import { TaskerError } from '../errors.ts';
 

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from '../runtime/host.ts';
 import { join } from 'node:path';
 import { TaskerError } from '../errors.ts';
 import type { Runtime } from '../runtime/types.ts';

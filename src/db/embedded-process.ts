@@ -1,7 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { platform } from 'node:os';
+import { spawn, type ChildProcess, chownSync, closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, statSync, connect, createServer, platform } from '../runtime/host.ts';
 import { join } from 'node:path';
 import { TaskerError } from '../errors.ts';
 import type { Runtime } from '../runtime/types.ts';

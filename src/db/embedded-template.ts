@@ -1,7 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync, platform, tmpdir } from '../runtime/host.ts';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TaskerError } from '../errors.ts';
 import { migrations } from './migrations.generated.ts';

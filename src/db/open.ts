@@ -5,8 +5,6 @@ import type { Db } from './types.ts';
 
 /** Options for {@link openDatabase}. */
 export interface OpenDatabaseOptions {
-  /** No effect: every process is an ordinary client of the embedded server (kept for callers that pass it). */
-  share?: boolean;
   applicationName?: string;
 }
 

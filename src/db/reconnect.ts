@@ -20,6 +20,11 @@ export function retryDelayMs(failures: number, random: () => number = Math.rando
   return Math.round(jittered(Math.min(MAX_RETRY_DELAY_MS, 50 * 2 ** Math.max(0, Math.min(failures, 10) - 1)), random));
 }
 
+/** Waits {@link retryDelayMs}(failures) before a loop retries its failed statement. */
+export function waitBeforeRetry(failures: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, retryDelayMs(failures)));
+}
+
 /**
  * postgres.js' `backoff` option: seconds a connection waits after a failed attempt before the next one,
  * given the pool's count of consecutive failures. Short, since the loops above already back off.

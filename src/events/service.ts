@@ -5,7 +5,7 @@ import type { TaskerConfig } from '../config/schema.ts';
 import type { Db } from '../db/types.ts';
 import type { StepHandlerResult } from '../handlers/step-handler-result.ts';
 import type { Logger } from '../logging.ts';
-import type { TemplateStore } from '../orchestration/template-store.ts';
+import type { TemplateStore } from '../templates/store.ts';
 import type { WakeBus } from '../queue/wake-bus.ts';
 import { createWaker, type Waker } from '../queue/waker.ts';
 import type { ClaimedStep } from '../worker/step-claimer.ts';

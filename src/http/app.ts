@@ -1,7 +1,7 @@
 import type { TaskerConfig } from '../config/schema.ts';
-import type { Tasker } from '../engine.ts';
+import type { Tasker } from '../engine/index.ts';
 import { silentLogger, type Logger } from '../logging.ts';
-import { TemplateStore } from '../orchestration/template-store.ts';
+import { TemplateStore } from '../templates/store.ts';
 import type { Runtime } from '../runtime/types.ts';
 import { createApiKeyCheck, requiresApiKey } from './auth.ts';
 import type { HttpContext } from './context.ts';

@@ -1,7 +1,7 @@
 import type { TaskerConfig } from '../config/schema.ts';
-import type { Tasker } from '../engine.ts';
+import type { Tasker } from '../engine/index.ts';
 import type { Logger } from '../logging.ts';
-import type { TemplateStore } from '../orchestration/template-store.ts';
+import type { TemplateStore } from '../templates/store.ts';
 import type { Runtime } from '../runtime/types.ts';
 import type { MetricsState } from './metrics-state.ts';
 

@@ -1,5 +1,6 @@
+import { TERMINAL_TASK_SQL } from '../orchestration/state-machine.ts';
 import type { Queryable } from '../db/types.ts';
-import { allMetrics, metrics, ORCHESTRATION_STEP_RESULTS, validateQueueName, workerQueueName, type QueueMetrics } from '../queue/index.ts';
+import { allMetrics, metrics, queuesWithMessages, RESULTS_QUEUE, validateQueueName, workerQueueName, type QueueMetrics } from '../queue/index.ts';
 
 /** Work counts per namespace for the `tasker_*_count` gauges. */
 export interface NamespaceCounts {
@@ -22,7 +23,7 @@ WITH steps AS (
          count(*) FILTER (WHERE s.state IN ('pending', 'enqueued', 'waiting_for_retry'))::int AS pending,
          count(*) FILTER (WHERE s.state IN ('in_progress', 'enqueued_for_orchestration', 'enqueued_as_error_for_orchestration'))::int AS in_flight
   FROM tasks t JOIN workflow_steps s ON s.task_uuid = t.task_uuid
-  WHERE t.state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')
+  WHERE t.state NOT IN (${TERMINAL_TASK_SQL})
   GROUP BY t.namespace
 ), done AS (
   SELECT namespace,
@@ -39,19 +40,6 @@ ORDER BY n.name`;
 /** Pending / in-flight steps and completed / failed tasks, per namespace. */
 export function namespaceCounts(q: Queryable): Promise<NamespaceCounts[]> {
   return q.query<NamespaceCounts>(COUNTS);
-}
-
-/**
- * Age in seconds of the oldest *visible* message of each queue (null when none is visible). Claimed messages
- * stay in the queue, invisible, while their step runs, so the plain oldest-message age would flag long
- * handlers; only a visible message that nobody reads means starvation.
- */
-export async function oldestVisibleAges(q: Queryable): Promise<Map<string, number>> {
-  const rows = await q.query<{ queue_name: string; age: number }>(
-    `SELECT queue_name, greatest(extract(epoch FROM now() - min(enqueued_at)), 0)::float8 AS age
-     FROM queue_messages WHERE vt <= now() GROUP BY queue_name`,
-  );
-  return new Map(rows.map((r) => [r.queue_name, r.age]));
 }
 
 /** Round-trip time of `SELECT 1` in milliseconds. */
@@ -79,9 +67,9 @@ export async function queueDepths(q: Queryable): Promise<QueueMetrics[]> {
   const known = new Set(listed.map((m) => m.queueName));
   const [namespaces, present] = await Promise.all([
     q.query<{ name: string }>(`SELECT name FROM task_namespaces`),
-    q.query<{ queue_name: string }>(`SELECT DISTINCT queue_name FROM queue_messages`),
+    queuesWithMessages(q),
   ]);
-  const names = [ORCHESTRATION_STEP_RESULTS, ...namespaces.flatMap((n) => validOrNone(() => workerQueueName(n.name))), ...present.flatMap((p) => validOrNone(p.queue_name))];
+  const names = [RESULTS_QUEUE, ...namespaces.flatMap((n) => validOrNone(() => workerQueueName(n.name))), ...present.flatMap((name) => validOrNone(name))];
   const expected = [...new Set(names)].filter((name) => !known.has(name));
   const extra = await Promise.all(expected.map((name) => metrics(q, name)));
   return [...listed, ...extra].sort((a, b) => a.queueName.localeCompare(b.queueName));

@@ -1,5 +1,5 @@
 import { ExecutionStatus } from '../orchestration/readiness.ts';
-import { TaskState } from '../orchestration/states.ts';
+import { TaskState } from '../orchestration/state-machine.ts';
 import { DLQ_STATUSES, STEP_STATES } from './schemas.ts';
 
 const str = { type: 'string' };

@@ -1,4 +1,4 @@
-import { TaskState } from '../orchestration/states.ts';
+import { TaskState } from '../orchestration/state-machine.ts';
 import { schemas } from './openapi-components.ts';
 import { DLQ_STATUSES } from './schemas.ts';
 

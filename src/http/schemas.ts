@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { DlqResolutions } from '../orchestration/dlq.ts';
-import { StepState, TaskState } from '../orchestration/states.ts';
+import { StepState, TaskState } from '../orchestration/state-machine.ts';
 
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
 

@@ -1,6 +1,9 @@
 import type { TaskerConfig } from '../config/schema.ts';
 import type { RetryPolicy } from '../templates/types.ts';
 
+/** The `[common.backoff]` defaults, for steps whose template sets no retry policy. */
+export type BackoffConfig = TaskerConfig['common']['backoff'];
+
 /** Fibonacci number n (1, 1, 2, 3, 5, ...), n ≥ 1. */
 function fibonacci(n: number): number {
   let a = 1, b = 1;
@@ -16,7 +19,7 @@ function fibonacci(n: number): number {
 export function backoffSeconds(
   attempt: number,
   policy: RetryPolicy | null,
-  defaults: TaskerConfig['common']['backoff'],
+  defaults: BackoffConfig,
   retryAfterSeconds: number | null,
   random: () => number = Math.random,
 ): number {

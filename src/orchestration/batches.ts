@@ -1,3 +1,4 @@
+import { TERMINAL_STEP_SQL } from './state-machine.ts';
 // Batch processing (DESIGN §6.8): when a `batchable` step completes, create one worker step per cursor and the
 // convergence steps after them; when a `fail_fast` batch worker fails for good, cancel its sibling workers.
 import { DEFAULT_BATCH, type StepTemplate, type TaskTemplate } from '../templates/types.ts';
@@ -115,7 +116,7 @@ export function createFailFastHook(): CompletionHook {
     const siblings = await tx.query<{ step_uuid: string }>(
       `SELECT step_uuid FROM workflow_steps
        WHERE task_uuid = $1 AND template_step_name = $2 AND step_uuid <> $3
-         AND state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')`,
+         AND state NOT IN (${TERMINAL_STEP_SQL})`,
       [step.task_uuid, rows[0].tpl, step.step_uuid],
     );
     await cancelSteps(tx, siblings.map((s) => s.step_uuid), { reason: 'fail_fast', failed_step: step.name });

@@ -1,13 +1,14 @@
 import type { TaskerConfig } from '../config/schema.ts';
 import type { Db } from '../db/types.ts';
 import type { Logger } from '../logging.ts';
-import type { WorkSignal } from '../worker/worker.ts';
-import { RESULTS_QUEUE, processResultBatch, type CompletionHook } from './result-processor.ts';
+import type { WorkSignal } from '../queue/waker.ts';
+import { processResultBatch, type CompletionHook } from './result-processor.ts';
+import { RESULTS_QUEUE, anyVisible } from '../queue/sql.ts';
 import { sweep } from './sweeper.ts';
 import { sweepStaleTasks } from './staleness.ts';
 import type { AdvanceOutcome } from './task-advancer.ts';
-import type { TemplateStore } from './template-store.ts';
-import { retryDelayMs } from '../db/reconnect.ts';
+import type { TemplateStore } from '../templates/store.ts';
+import { waitBeforeRetry } from '../db/reconnect.ts';
 
 /** Counters for status lines and metrics. */
 export interface OrchestratorStats {
@@ -40,11 +41,10 @@ export interface OrchestratorOptions {
   onOutcome?: (outcome: AdvanceOutcome) => void;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function hasVisibleResults(db: Db): Promise<boolean> {
   const [row] = await db.query<{ any: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM queue_messages WHERE queue_name = $1 AND vt <= now()) AS any`,
+    `SELECT ${anyVisible('$1')} AS any`,
     [RESULTS_QUEUE],
   );
   return row.any;
@@ -115,7 +115,10 @@ export class Orchestrator {
           woken = await signal.wait();
           continue;
         }
-        const outcome = await processResultBatch(db, templates, config, config.common.queues.result_batch_size, this.#o.hooks, this.#o.failureHooks, this.#o.senderId);
+        const outcome = await processResultBatch(db, {
+          store: templates, limit: config.common.queues.result_batch_size, backoff: config.common.backoff, notify: config.common.queues.notify,
+          hooks: this.#o.hooks, failureHooks: this.#o.failureHooks, sender: this.#o.senderId,
+        });
         failures = 0;
         this.stats.resultsProcessed += outcome.processed;
         this.stats.stepsCompleted += outcome.completed;
@@ -128,7 +131,7 @@ export class Orchestrator {
       } catch (err) {
         failures++;
         logger.warn('processing step results failed; retrying', { error: (err as Error).message, attempt: failures });
-        await sleep(retryDelayMs(failures));
+        await waitBeforeRetry(failures);
       }
     }
   }

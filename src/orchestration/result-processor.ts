@@ -1,13 +1,12 @@
-import type { TaskerConfig } from '../config/schema.ts';
+import { RESULTS_QUEUE, deleteTaken, takeVisible } from '../queue/sql.ts';
+import type { BackoffConfig } from './backoff.ts';
 import type { Db, Queryable } from '../db/types.ts';
 import type { TaskTemplate } from '../templates/types.ts';
 import { backoffSeconds, retryAfterFromResult } from './backoff.ts';
-import type { TaskState } from './states.ts';
+import { TERMINAL_TASK_SQL, type TaskState } from './state-machine.ts';
 import { advanceTasks, type AdvanceOutcome } from './task-advancer.ts';
-import type { TemplateStore } from './template-store.ts';
+import type { TemplateStore } from '../templates/store.ts';
 
-/** The results queue every worker sends step completions to (ids only). */
-export const RESULTS_QUEUE = 'orchestration_step_results';
 
 /** A hook run for each newly completed step inside the result transaction (decision points, batches). */
 export type CompletionHook = (
@@ -40,6 +39,21 @@ export interface ResultBatchOutcome extends AdvanceOutcome {
   retried: number;
 }
 
+/** Options of {@link processResultBatch}. */
+export interface ResultBatchOptions {
+  store: TemplateStore;
+  /** Most result messages taken in this transaction (`[common.queues] result_batch_size`). */
+  limit: number;
+  /** Retry delays when a step's template sets no policy (`[common.backoff]`). */
+  backoff: BackoffConfig;
+  /** NOTIFY the worker queues of steps this batch enqueues. */
+  notify: boolean;
+  hooks?: readonly CompletionHook[];
+  failureHooks?: readonly FailureHook[];
+  /** This process's id, in NOTIFY payloads (a consumer ignores its own echo). */
+  sender?: string;
+}
+
 const APPLY_SQL = `
   WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::double precision[])
@@ -64,15 +78,8 @@ const APPLY_SQL = `
  * The messages are taken with DELETE … SKIP LOCKED inside the transaction, so a crash rolls them back.
  * A step not in an enqueued_*_for_orchestration state is a duplicate and is ignored.
  */
-export async function processResultBatch(
-  db: Db,
-  store: TemplateStore,
-  config: TaskerConfig,
-  limit: number,
-  hooks: readonly CompletionHook[] = [],
-  failureHooks: readonly FailureHook[] = [],
-  sender = '',
-): Promise<ResultBatchOutcome> {
+export async function processResultBatch(db: Db, o: ResultBatchOptions): Promise<ResultBatchOutcome> {
+  const { store, limit, hooks = [], failureHooks = [], sender = '' } = o;
   return db.transaction(async (tx) => {
     // One statement: take the messages, lock their tasks (the lock order everywhere is tasks, then steps),
     // and read the steps. Reading the steps without FOR UPDATE is safe here: a step reaches an
@@ -80,10 +87,7 @@ export async function processResultBatch(
     // (cancel, manual actions, other orchestrators) holds the task lock, and APPLY_SQL is guarded by state.
     const rows = await tx.query<LoadedStep & { kind: 'task' | 'step'; msgs: number; task_state: TaskState; next_sweep_at: Date | null }>(
       `WITH msgs AS (
-         DELETE FROM queue_messages WHERE msg_id IN (
-           SELECT msg_id FROM queue_messages WHERE queue_name = $1 AND vt <= now()
-           ORDER BY vt, msg_id LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING (message->>'task_uuid')::uuid AS task_uuid, (message->>'step_uuid')::uuid AS step_uuid
+         ${deleteTaken(takeVisible('$1', '$2', 'msg_id'))}
        ), locked AS (
          SELECT t.task_uuid, t.state, t.next_sweep_at, t.named_task_id FROM tasks t
          WHERE t.task_uuid IN (SELECT task_uuid FROM msgs)
@@ -98,7 +102,7 @@ export async function processResultBatch(
               s.max_attempts, s.retryable, s.results, l.named_task_id
        FROM workflow_steps s JOIN locked l ON l.task_uuid = s.task_uuid
        WHERE s.step_uuid IN (SELECT step_uuid FROM msgs)
-         AND l.state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')`,
+         AND l.state NOT IN (${TERMINAL_TASK_SQL})`,
       [RESULTS_QUEUE, limit],
     );
     const taskRows = rows.filter((r) => r.kind === 'task');
@@ -120,7 +124,7 @@ export async function processResultBatch(
         const policy = template.steps.find((s) => s.name === step.template_step_name)?.retry ?? null;
         const resultRetryable = step.results?.retryable !== false;
         if (resultRetryable && step.retryable && step.attempts < step.max_attempts) {
-          const delay = backoffSeconds(step.attempts, policy, config.common.backoff, retryAfterFromResult(step.results));
+          const delay = backoffSeconds(step.attempts, policy, o.backoff, retryAfterFromResult(step.results));
           ids.push(step.step_uuid); froms.push(step.state); tos.push('waiting_for_retry'); delays.push(delay);
           outcome.retried++;
         } else {
@@ -142,7 +146,7 @@ export async function processResultBatch(
       for (const hook of failureHooks) await hook(tx, step, template);
     }
     // incremental readiness: only children of these steps and steps the hooks just created can have become ready
-    const advanced = await advanceTasks(tx, locked.map((t) => t.task_uuid), { notify: config.common.queues.notify, sender, locked, changedSteps: steps.map((s) => s.step_uuid) });
+    const advanced = await advanceTasks(tx, locked.map((t) => t.task_uuid), { notify: o.notify, sender, locked, changedSteps: steps.map((s) => s.step_uuid) });
     return { ...outcome, ...advanced, processed };
   });
 }

@@ -2,8 +2,8 @@
 // with a dead-letter (tasks_dlq) entry holding a snapshot, so nothing hangs forever unnoticed.
 import type { TaskerConfig } from '../config/schema.ts';
 import type { Db } from '../db/types.ts';
-import type { TaskState } from './states.ts';
-import { transitionPath } from './task-advancer.ts';
+import type { TaskState } from './state-machine.ts';
+import { transitionPath } from './state-machine.ts';
 import { stalenessPolicy, type TemplateLifecycle } from '../templates/lifecycle.ts';
 
 /** The task states that can go stale, each with a threshold. */

@@ -1,3 +1,4 @@
+import { deleteStepMessages } from '../queue/sql.ts';
 // Manual step actions (DESIGN §6.11): reset a failed step, resolve it, or complete it with a given result.
 import type { Db } from '../db/types.ts';
 import { TaskerError } from '../errors.ts';
@@ -5,7 +6,7 @@ import { StepHandlerResult } from '../handlers/step-handler-result.ts';
 import type { TaskTemplate } from '../templates/types.ts';
 import { defaultCompletionHooks } from './dynamic-hooks.ts';
 import type { CompletionHook } from './result-processor.ts';
-import { stepStatesAllowing, type StepState } from './states.ts';
+import { stepStatesAllowing, type StepState } from './state-machine.ts';
 import { advanceTasks, type AdvanceOutcome } from './task-advancer.ts';
 import { checkTaskUuid, notifyAbort } from './task-cancel.ts';
 
@@ -111,9 +112,7 @@ export async function applyStepAction(
          INSERT INTO workflow_step_transitions (step_uuid, task_uuid, from_state, to_state, metadata)
          SELECT step_uuid, task_uuid, $2, $3, $5::jsonb FROM upd
        )
-       DELETE FROM queue_messages m USING upd, tasks t
-       WHERE $2 IN ('enqueued', 'in_progress') AND t.task_uuid = upd.task_uuid
-         AND m.queue_name = 'worker_' || lower(t.namespace) || '_queue' AND m.message->>'step_uuid' = upd.step_uuid::text`,
+       ${deleteStepMessages('upd, tasks t', 't.worker_queue', 'upd.step_uuid', "$2 IN ('enqueued', 'in_progress') AND t.task_uuid = upd.task_uuid")}`,
       [step.step_uuid, step.state, to, results, JSON.stringify(audit)],
     );
     if (step.state === 'in_progress') await notifyAbort(tx, [step.step_uuid]);

@@ -1,3 +1,5 @@
+import { AWAITING_ORCHESTRATION_SQL, TERMINAL_TASK_SQL } from './state-machine.ts';
+import { RESULTS_QUEUE, insertMessages, resultMessage, stepMessageExists, workerMessage } from '../queue/sql.ts';
 import type { Db } from '../db/types.ts';
 import { advanceTasks, type AdvanceOutcome } from './task-advancer.ts';
 
@@ -29,7 +31,7 @@ export async function sweep(
     const due = await tx.query<{ task_uuid: string }>(
       `SELECT task_uuid FROM tasks
        WHERE task_uuid IN (SELECT task_uuid FROM (${DUE_SQL} LIMIT $2) d)
-         AND state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')
+         AND state NOT IN (${TERMINAL_TASK_SQL})
        ORDER BY task_uuid LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [options.staleSeconds, limit],
     );
@@ -40,30 +42,23 @@ export async function sweep(
          SELECT s.step_uuid, s.task_uuid FROM workflow_steps s
          WHERE s.state IN ('enqueued_for_orchestration', 'enqueued_as_error_for_orchestration')
            AND s.updated_at < now() - make_interval(secs => $2)
-           AND NOT EXISTS (SELECT 1 FROM queue_messages m WHERE m.queue_name = 'orchestration_step_results'
-                           AND m.message->>'step_uuid' = s.step_uuid::text)
+           AND NOT ${stepMessageExists(`'${RESULTS_QUEUE}'`, 's.step_uuid')}
          LIMIT $1
        ), sent AS (
-         INSERT INTO queue_messages (queue_name, message)
-         SELECT 'orchestration_step_results', jsonb_build_object('task_uuid', task_uuid, 'step_uuid', step_uuid) FROM lost
-         RETURNING msg_id
+         ${insertMessages(`'${RESULTS_QUEUE}'`, resultMessage(), 'FROM lost')}
        )
        SELECT count(*)::int AS n FROM sent`,
       [limit, options.staleSeconds],
     );
     const messages = !checkLost ? [] : await tx.query<{ n: number }>(
       `WITH lost AS (
-         SELECT s.step_uuid, s.task_uuid, t.namespace, t.correlation_id FROM workflow_steps s JOIN tasks t ON t.task_uuid = s.task_uuid
+         SELECT s.step_uuid, s.task_uuid, t.worker_queue, t.correlation_id FROM workflow_steps s JOIN tasks t ON t.task_uuid = s.task_uuid
          WHERE (s.state = 'enqueued' OR (s.state = 'in_progress' AND s.lease_expires_at < now()))
            AND s.updated_at < now() - make_interval(secs => $2)
-           AND NOT EXISTS (SELECT 1 FROM queue_messages m WHERE m.queue_name = 'worker_' || lower(t.namespace) || '_queue'
-                           AND m.message->>'step_uuid' = s.step_uuid::text)
+           AND NOT ${stepMessageExists('t.worker_queue', 's.step_uuid')}
          LIMIT $1
        ), sent AS (
-         INSERT INTO queue_messages (queue_name, message)
-         SELECT 'worker_' || lower(namespace) || '_queue',
-                jsonb_build_object('task_uuid', task_uuid, 'step_uuid', step_uuid, 'correlation_id', correlation_id) FROM lost
-         RETURNING msg_id
+         ${insertMessages('worker_queue', workerMessage(), 'FROM lost')}
        )
        SELECT count(*)::int AS n FROM sent`,
       [limit, options.staleSeconds],
@@ -79,6 +74,5 @@ const DUE_SQL = `
   SELECT task_uuid FROM tasks WHERE next_sweep_at <= now()
   UNION
   SELECT task_uuid FROM tasks
-  WHERE state IN ('pending', 'initializing', 'enqueuing_steps', 'evaluating_results', 'waiting_for_dependencies',
-                  'blocked_by_failures', 'waiting_for_retry')
+  WHERE state IN (${AWAITING_ORCHESTRATION_SQL})
     AND updated_at < now() - make_interval(secs => $1)`;

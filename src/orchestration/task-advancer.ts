@@ -1,7 +1,8 @@
 import type { Queryable } from '../db/types.ts';
-import { TASK_TRANSITIONS, isTerminalTaskState, type TaskState } from './states.ts';
-import { READINESS_AGGREGATE, readinessStepsCte, readinessFromRows, type ReadinessRow, type TaskReadiness } from './readiness.ts';
+import { TERMINAL_TASK_SQL, isTerminalTaskState, planTask, type TaskState } from './state-machine.ts';
+import { READINESS_AGGREGATE, readinessStepsCte, readinessFromRows, type ReadinessRow } from './readiness.ts';
 import { enqueueCtes } from './step-enqueuer.ts';
+import { notifyQueue } from '../queue/sql.ts';
 
 /** What one advance pass did, for wake-ups, events and metrics. */
 export interface AdvanceOutcome {
@@ -13,49 +14,6 @@ export interface AdvanceOutcome {
   nextWakeAt: Date | null;
 }
 
-type Target = 'steps_in_process' | 'complete' | 'error' | 'waiting_for_retry' | 'waiting_for_dependencies';
-
-/** Shortest path of allowed moves from `from` to `to` (DESIGN §6.2), never through cancel/manual states. */
-export function transitionPath(from: TaskState, to: TaskState): TaskState[] {
-  if (from === to) return [];
-  const queue: TaskState[][] = [[from]];
-  const seen = new Set<TaskState>([from]);
-  while (queue.length) {
-    const path = queue.shift()!;
-    for (const next of TASK_TRANSITIONS[path[path.length - 1]]) {
-      if (seen.has(next) || next === 'cancelled' || next === 'resolved_manually') continue;
-      if (next === to) return [...path.slice(1), next];
-      if (isTerminalTaskState(next)) continue;
-      seen.add(next);
-      queue.push([...path, next]);
-    }
-  }
-  return [];
-}
-
-/** The state moves for a task given its readiness; an empty list means "leave it". */
-export function planTask(current: TaskState, r: TaskReadiness | undefined, enqueuedNow: boolean): TaskState[] {
-  let target: Target;
-  if (!r || r.total === 0) target = 'complete';
-  else if (r.errors > 0) target = r.inProcess > 0 ? 'steps_in_process' : 'error';
-  else if (enqueuedNow || r.inProcess > 0) target = 'steps_in_process';
-  else if (r.done + (r.toleratedErrors ?? 0) === r.total) target = 'complete';
-  else if (r.retryWaiting > 0) target = 'waiting_for_retry';
-  else target = 'waiting_for_dependencies';
-
-  if (target === 'error') {
-    const toBlocked = current === 'blocked_by_failures' ? [] : transitionPath(current, 'blocked_by_failures');
-    return [...toBlocked, 'error'];
-  }
-  if (target === 'steps_in_process' && enqueuedNow) {
-    // a new round of steps always passes through enqueuing_steps, as the state machine describes
-    const toEnqueuing = transitionPath(current, 'enqueuing_steps');
-    return [...toEnqueuing, 'steps_in_process'];
-  }
-  if (target === 'steps_in_process' && current === 'blocked_by_failures') return [];
-  return transitionPath(current, target);
-}
-
 const advanceSql = (incremental: boolean) => `
   WITH ${readinessStepsCte(incremental ? '$4' : undefined)},
   agg AS (${READINESS_AGGREGATE}),
@@ -63,7 +21,7 @@ const advanceSql = (incremental: boolean) => `
   sent AS (SELECT queue_name, count(*)::int AS count FROM msg GROUP BY queue_name)
   SELECT (SELECT coalesce(json_agg(agg), '[]') FROM agg) AS tasks,
          (SELECT coalesce(json_agg(sent), '[]') FROM sent) AS queues,
-         (SELECT count(*) FROM (SELECT pg_notify('tq_' || queue_name, queue_name || ':' || $3) FROM sent WHERE $2) n) AS notified`;
+         (SELECT count(*) FROM (SELECT ${notifyQueue('queue_name', '$3')} FROM sent WHERE $2) n) AS notified`;
 const ADVANCE_SQL = advanceSql(false);
 const ADVANCE_CHANGED_SQL = advanceSql(true);
 
@@ -105,7 +63,7 @@ export async function advanceTasks(
   if (taskUuids.length === 0) return outcome;
   const locked = options.locked?.filter((t) => !isTerminalTaskState(t.state)) ?? await tx.query<{ task_uuid: string; state: TaskState; next_sweep_at: Date | null }>(
     `SELECT task_uuid, state, next_sweep_at FROM tasks WHERE task_uuid = ANY($1::uuid[])
-       AND state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')
+       AND state NOT IN (${TERMINAL_TASK_SQL})
      ORDER BY task_uuid FOR UPDATE`,
     [[...new Set(taskUuids)]],
   );

@@ -1,10 +1,10 @@
+import { CANCEL_CHANNEL } from '../queue/names.ts';
+import { deleteStepMessages } from '../queue/sql.ts';
 // Cancellation (DESIGN §6.11): a task and its unfinished steps → cancelled, and running handlers told to stop.
 import type { Db, Queryable } from '../db/types.ts';
 import { TaskerError } from '../errors.ts';
-import { isTerminalTaskState } from './states.ts';
+import { TERMINAL_STEP_SQL, isTerminalTaskState } from './state-machine.ts';
 
-/** The NOTIFY channel on which cancelled (or manually finished) running steps are announced: a JSON array of step uuids. */
-export const CANCEL_CHANNEL = 'tasker_cancel';
 
 /** Who cancels and why (kept in the transition metadata). */
 export interface CancelTaskOptions {
@@ -47,7 +47,7 @@ export async function cancelSteps(tx: Queryable, stepUuids: readonly string[], m
   const rows = await tx.query<{ step_uuid: string; old_state: string }>(
     `WITH sel AS (
        SELECT step_uuid, state FROM workflow_steps
-       WHERE step_uuid = ANY($1::uuid[]) AND state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')
+       WHERE step_uuid = ANY($1::uuid[]) AND state NOT IN (${TERMINAL_STEP_SQL})
        ORDER BY step_uuid FOR UPDATE
      ), upd AS (
        UPDATE workflow_steps s SET state = 'cancelled', claim_token = NULL, claimed_by = NULL, lease_expires_at = NULL,
@@ -58,9 +58,7 @@ export async function cancelSteps(tx: Queryable, stepUuids: readonly string[], m
        INSERT INTO workflow_step_transitions (step_uuid, task_uuid, from_state, to_state, metadata)
        SELECT step_uuid, task_uuid, old_state, 'cancelled', $2::jsonb FROM upd
      ), del AS (
-       DELETE FROM queue_messages m USING upd, tasks t
-       WHERE t.task_uuid = upd.task_uuid AND m.queue_name = 'worker_' || lower(t.namespace) || '_queue'
-         AND m.message->>'step_uuid' = upd.step_uuid::text
+       ${deleteStepMessages('upd, tasks t', 't.worker_queue', 'upd.step_uuid', 't.task_uuid = upd.task_uuid')}
      )
      SELECT step_uuid, old_state FROM upd`,
     [stepUuids, JSON.stringify(metadata)],
@@ -87,7 +85,7 @@ export async function cancelTask(db: Db, taskUuid: string, options: CancelTaskOp
     }
     const metadata = { actor: options.actor ?? null, reason: options.reason ?? null, action: 'cancel_task' };
     const open = await tx.query<{ step_uuid: string }>(
-      `SELECT step_uuid FROM workflow_steps WHERE task_uuid = $1 AND state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')`,
+      `SELECT step_uuid FROM workflow_steps WHERE task_uuid = $1 AND state NOT IN (${TERMINAL_STEP_SQL})`,
       [taskUuid],
     );
     const steps = await cancelSteps(tx, open.map((s) => s.step_uuid), metadata);

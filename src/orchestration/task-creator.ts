@@ -5,10 +5,12 @@ import type { Db } from '../db/types.ts';
 import { compileInputValidator } from '../templates/input-schema.ts';
 import { initialStepNames } from '../templates/graph.ts';
 import type { TaskTemplate } from '../templates/types.ts';
-import type { TemplateStore } from './template-store.ts';
+import type { TemplateStore } from '../templates/store.ts';
 import type { AdvanceOutcome } from './task-advancer.ts';
 import { workerQueueName } from '../queue/names.ts';
+import { insertMessages, notifyQueue, workerMessage } from '../queue/sql.ts';
 import { uuidv7 } from './uuid.ts';
+import { transitionPath, type TaskState } from './state-machine.ts';
 
 /** A request to create a task (library, CLI and `POST /v1/tasks`). */
 export interface CreateTaskRequest {
@@ -117,7 +119,8 @@ export async function createTask(
   // go in ONE statement — atomic on its own, one round trip (DESIGN §6.4, §6.5). Everything here is
   // O(steps + edges): a 10,000-step template creates its task in one statement of linear size.
   const hasParent = new Set(edges.map((e) => e.to));
-  const path: string[] = steps.length ? ['pending', 'initializing', 'enqueuing_steps', 'steps_in_process'] : ['pending', 'initializing', 'complete'];
+  // the creation path through the task machine: to steps_in_process, or straight to complete without steps
+  const path: TaskState[] = ['pending', ...transitionPath('pending', steps.length ? 'steps_in_process' : 'complete')];
   const state = path[path.length - 1];
   const queue = workerQueueName(template.namespace);
   const rows = await db.query<{ task_uuid: string; enqueued: number }>(CREATE_SQL, [
@@ -160,9 +163,10 @@ export async function createTask(
 const CREATE_SQL = `
   WITH ins AS (
     INSERT INTO tasks (task_uuid, named_task_id, namespace, name, version, context, initiator, source_system,
-                       reason, tags, priority, correlation_id, parent_correlation_id, identity_hash, state, completed_at)
+                       reason, tags, priority, correlation_id, parent_correlation_id, identity_hash, state, completed_at,
+                       worker_queue)
     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15,
-            CASE WHEN $15 = 'complete' THEN now() END)
+            CASE WHEN $15 = 'complete' THEN now() END, $26)
     ON CONFLICT (identity_hash) DO NOTHING
     RETURNING task_uuid, correlation_id
   ), task_tr AS (
@@ -183,11 +187,8 @@ const CREATE_SQL = `
     INSERT INTO workflow_step_edges (task_uuid, from_step_uuid, to_step_uuid)
     SELECT ins.task_uuid, e.f, e.t FROM ins, unnest($24::uuid[], $25::uuid[]) AS e(f, t)
   ), msg AS (
-    INSERT INTO queue_messages (queue_name, message)
-    SELECT $26, jsonb_build_object('task_uuid', st.task_uuid, 'step_uuid', st.step_uuid, 'correlation_id', ins.correlation_id)
-    FROM st, ins WHERE st.state = 'enqueued'
-    RETURNING msg_id
+    ${insertMessages('$26', workerMessage('st.task_uuid', 'st.step_uuid', 'ins.correlation_id'), "FROM st, ins WHERE st.state = 'enqueued'")}
   )
   SELECT ins.task_uuid, (SELECT count(*)::int FROM msg) AS enqueued,
-    CASE WHEN $27 AND EXISTS (SELECT 1 FROM msg) THEN pg_notify('tq_' || $26, $26 || ':' || $28) END AS notified
+    CASE WHEN $27 AND EXISTS (SELECT 1 FROM msg) THEN ${notifyQueue('$26::text', '$28')} END AS notified
   FROM ins`;

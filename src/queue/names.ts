@@ -6,11 +6,11 @@ export const QUEUE_NAME_PATTERN = /^[a-z_][a-z0-9_]*$/;
 /** Longest allowed queue name; keeps `tq_<queue>` and derived identifiers under PostgreSQL's 63-byte limit. */
 export const QUEUE_NAME_MAX_LENGTH = 47;
 
-/** The queue workers send step results to and the orchestrator consumes. */
-export const ORCHESTRATION_STEP_RESULTS = 'orchestration_step_results';
+/** The queue workers send step results to (step ids only) and the orchestrators consume. */
+export const RESULTS_QUEUE = 'orchestration_step_results';
 
-/** The queue that carries task-creation requests to the orchestrator. */
-export const ORCHESTRATION_TASK_REQUESTS = 'orchestration_task_requests';
+/** The NOTIFY channel that announces cancelled (or manually finished) running steps to every worker. */
+export const CANCEL_CHANNEL = 'tasker_cancel';
 
 /** Returns `name` unchanged when it is a valid queue name; throws QUEUE_NAME_INVALID otherwise. */
 export function validateQueueName(name: string): string {

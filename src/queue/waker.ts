@@ -47,6 +47,13 @@ export interface Waker {
   stop(): Promise<void>;
 }
 
+/** The part of a {@link Waker} a consumer loop (worker, orchestrator) uses; tests pass a stub. */
+export interface WorkSignal {
+  wait(): Promise<unknown>;
+  wake(): void;
+  markIdle(found: boolean): void;
+}
+
 // Databases whose missing LISTEN was already reported: a process has several wakers on one database
 // and says it once.
 const warnedNoListen = new WeakSet<object>();

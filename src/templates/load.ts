@@ -11,6 +11,8 @@ export type TemplateFiles = Pick<Runtime, 'readTextFile' | 'listFiles' | 'stat'>
 export interface LoadResult {
   templates: TaskTemplate[];
   problems: Problem[];
+  /** The `namespace/name@version` keys defined by more than one file (each also reported in `problems`). */
+  duplicates: string[];
 }
 
 /** The identity of a template in the registry: `namespace/name@version`. */
@@ -26,6 +28,7 @@ export async function loadTemplates(files: TemplateFiles, paths: readonly string
   const problems: Problem[] = [];
   const templates: TaskTemplate[] = [];
   const firstFileOf = new Map<string, string>();
+  const duplicates: string[] = [];
   for (const file of await templateFiles(files, paths, problems)) {
     let text: string;
     try {
@@ -40,6 +43,7 @@ export async function loadTemplates(files: TemplateFiles, paths: readonly string
     const key = templateKey(result.template);
     const first = firstFileOf.get(key);
     if (first !== undefined) {
+      duplicates.push(key);
       problems.push({
         severity: 'error',
         file,
@@ -51,7 +55,7 @@ export async function loadTemplates(files: TemplateFiles, paths: readonly string
     firstFileOf.set(key, file);
     templates.push(result.template);
   }
-  return { templates, problems };
+  return { templates, problems, duplicates };
 }
 
 async function templateFiles(files: TemplateFiles, paths: readonly string[], problems: Problem[]): Promise<string[]> {

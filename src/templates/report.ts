@@ -83,6 +83,7 @@ function missingHandlers(
         severity: 'error',
         file: template.sourceFile ?? templateKey(template),
         path: `steps[${i}].handler.callable`,
+        code: 'HANDLER_NOT_FOUND',
         message: `handler "${step.handler.callable}" is not registered (expected one of the discovered handlers; see \`tasker handlers list\`)`,
       });
     });

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../errors.ts';
 // The normalized template model: what the parser produces, the validator checks and the engine stores as JSON.
 import type { EventCatalogEntry, EventDeclaration } from '../events/types.ts';
 
@@ -86,6 +87,8 @@ export interface Problem {
   line?: number;
   path: string;
   message: string;
+  /** The error code, for problems that have their own (`HANDLER_NOT_FOUND` from `validate --handlers`). */
+  code?: ErrorCode;
 }
 
 /** Retry policy used for every field a step leaves out. */

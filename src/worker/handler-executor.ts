@@ -21,6 +21,7 @@
  *   Map/Set) → failure `handler_error`, code HANDLER_RESULT_INVALID, not retryable (it would fail again), with a
  *   message naming the handler, the problem and its path.
  */
+import { ErrorCode } from '../errors.ts';
 import { ErrorType } from '../handlers/error-type.ts';
 import { resultFromError, wrapReturnValue } from '../handlers/outcome.ts';
 import type { ResolvedHandler } from '../handlers/resolvers.ts';
@@ -31,8 +32,6 @@ import { StepHandlerResult } from '../handlers/step-handler-result.ts';
 /** What {@link executeHandler} runs: a resolved handler (instance + method) or a bare handler instance. */
 export type ExecutableHandler = ResolvedHandler | StepHandler;
 
-/** The `error_code` of a result whose handler returned something that cannot be stored. */
-export const HANDLER_RESULT_INVALID = 'HANDLER_RESULT_INVALID';
 
 /** The permanent failure recorded when a step's callable resolves to no handler (DESIGN §9.4). */
 export function handlerNotFoundResult(callable: string): StepHandlerResult {
@@ -76,7 +75,7 @@ function invalid(name: string, problem: string): StepHandlerResult {
     ErrorType.HANDLER_ERROR,
     false,
     { handler: name },
-    HANDLER_RESULT_INVALID,
+    ErrorCode.HANDLER_RESULT_INVALID,
   );
 }
 

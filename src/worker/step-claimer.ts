@@ -1,3 +1,4 @@
+import { RESULTS_QUEUE, deleteMessagesById, insertMessages, notifyResults, resultMessage, setVisibility, takeVisible } from '../queue/sql.ts';
 import type { Queryable } from '../db/types.ts';
 
 /** A claimed step with everything needed to run its handler (one round trip). */
@@ -58,12 +59,7 @@ const CLAIM_SQL = `
     -- per queue, in (vt, msg_id) order so the scan walks the (queue_name, vt, msg_id) index and stops
     -- after $2 rows instead of sorting every visible message of a large backlog
     SELECT m.msg_id, (m.message->>'step_uuid')::uuid AS step_uuid FROM unnest($1::text[]) AS q(name)
-    CROSS JOIN LATERAL (
-      SELECT msg_id, message FROM queue_messages
-      WHERE queue_name = q.name AND vt <= now()
-      ORDER BY vt, msg_id LIMIT $2
-      FOR UPDATE SKIP LOCKED
-    ) m
+    CROSS JOIN LATERAL (${takeVisible('q.name', '$2')}) m
     LIMIT $2
   ), old AS (
     SELECT msgs.msg_id, s.step_uuid, s.state, s.claim_token, s.claimed_by, s.lease_expires_at,
@@ -104,13 +100,11 @@ const CLAIM_SQL = `
       jsonb_build_object('reason', 'worker_lost', 'previous_worker', previous_worker, 'attempt', attempts)
     FROM lost
   ), touched AS (
-    UPDATE queue_messages m SET vt = now() + make_interval(secs => $3), read_ct = m.read_ct + 1
-    FROM old WHERE m.msg_id = old.msg_id AND old.action IN ('claim', 'reclaim', 'busy')
+    ${setVisibility('old', 'now() + make_interval(secs => $3)', "old.action IN ('claim', 'reclaim', 'busy')", true)}
   ), dropped AS (
-    DELETE FROM queue_messages m USING old WHERE m.msg_id = old.msg_id AND old.action IN ('stale', 'lost')
+    ${deleteMessagesById('old', 'msg_id', "old.action IN ('stale', 'lost')")}
   ), results_sent AS (
-    INSERT INTO queue_messages (queue_name, message)
-    SELECT 'orchestration_step_results', jsonb_build_object('task_uuid', task_uuid, 'step_uuid', step_uuid) FROM lost
+    ${insertMessages(`'${RESULTS_QUEUE}'`, resultMessage(), 'FROM lost')}
   ), anc AS (
     SELECT c.step_uuid AS target, e.from_step_uuid AS ancestor, 1 AS depth
     FROM claimed c JOIN workflow_step_edges e ON e.to_step_uuid = c.step_uuid
@@ -156,7 +150,7 @@ export async function claimSteps(q: Queryable, o: ClaimOptions): Promise<ClaimOu
   // oldest message first, so a batch starts its steps in the order they were enqueued
   claimed.sort((a, b) => Number(a.msg_id) - Number(b.msg_id));
   if (lost > 0 && o.notify) {
-    await q.query(`SELECT pg_notify('tq_orchestration_step_results', 'orchestration_step_results:' || $1)`, [o.workerId]);
+    await q.query(`SELECT ${notifyResults('$1::text')}`, [o.workerId]);
   }
   return { claimed, lost };
 }

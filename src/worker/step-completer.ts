@@ -1,3 +1,4 @@
+import { RESULTS_QUEUE, deleteMessagesById, insertMessages, notifyResults, resultMessage, setVisibility } from '../queue/sql.ts';
 import type { Queryable } from '../db/types.ts';
 import type { OutboxEvent } from '../events/outbox.ts';
 
@@ -33,12 +34,11 @@ const COMPLETE_SQL = `
     INSERT INTO workflow_step_transitions (step_uuid, task_uuid, from_state, to_state)
     SELECT step_uuid, task_uuid, 'in_progress', state FROM upd
   ), del AS (
-    DELETE FROM queue_messages m USING upd WHERE m.msg_id = upd.msg_id
+    ${deleteMessagesById('upd')}
   ), res AS (
-    INSERT INTO queue_messages (queue_name, message)
-    SELECT 'orchestration_step_results', jsonb_build_object('task_uuid', task_uuid, 'step_uuid', step_uuid) FROM upd
+    ${insertMessages(`'${RESULTS_QUEUE}'`, resultMessage(), 'FROM upd')}
   )
-  SELECT step_uuid, claim_token, CASE WHEN $6 THEN pg_notify('tq_orchestration_step_results', 'orchestration_step_results:' || $7) END AS n
+  SELECT step_uuid, claim_token, CASE WHEN $6 THEN ${notifyResults('$7::text')} END AS n
   FROM upd`;
 
 /** Records a batch of completions; returns the claim tokens that were accepted (the rest lost their lease). */
@@ -71,7 +71,7 @@ export async function extendLeases(
        FROM input i WHERE s.step_uuid = i.step_uuid AND s.claim_token = i.claim_token AND s.state = 'in_progress'
        RETURNING s.claim_token, i.msg_id
      ), vt AS (
-       UPDATE queue_messages m SET vt = now() + make_interval(secs => $4) FROM upd WHERE m.msg_id = upd.msg_id
+       ${setVisibility('upd', 'now() + make_interval(secs => $4)')}
      )
      SELECT claim_token FROM upd`,
     [leases.map((l) => l.stepUuid), leases.map((l) => l.claimToken), leases.map((l) => l.msgId), leaseSeconds],
@@ -97,7 +97,7 @@ export async function releaseLeases(q: Queryable, leases: ReadonlyArray<{ stepUu
        INSERT INTO workflow_step_transitions (step_uuid, task_uuid, from_state, to_state, metadata)
        SELECT step_uuid, task_uuid, 'in_progress', 'enqueued', jsonb_build_object('reason', 'lease released at shutdown', 'worker', $4::text) FROM upd
      ), vt AS (
-       UPDATE queue_messages m SET vt = now() FROM upd WHERE m.msg_id = upd.msg_id
+       ${setVisibility('upd', 'now()')}
      )
      SELECT step_uuid FROM upd`,
     [leases.map((l) => l.stepUuid), leases.map((l) => l.claimToken), leases.map((l) => l.msgId), workerId],

@@ -1,26 +1,26 @@
 // One execution of one claimed step: plan (template, handler, timeout), run the handler against its
 // deadline, and for batch workers the checkpoint loop that re-runs the same claim from a saved cursor.
 import type { Logger } from '../logging.ts';
-import type { Db } from '../db/types.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
 import { createStepContext, type StepCheckpoint } from '../handlers/step-context.ts';
 import { StepHandlerResult } from '../handlers/step-handler-result.ts';
 import { extractCheckpointYield } from '../handlers/batch-worker.ts';
 import { ErrorType } from '../handlers/error-type.ts';
 import type { ResolvedHandler } from '../handlers/resolvers.ts';
-import type { TemplateStore } from '../orchestration/template-store.ts';
-import type { StepTemplate } from '../templates/types.ts';
+import type { StepTemplate, TaskTemplate } from '../templates/types.ts';
 import { executeHandler, handlerNotFoundResult } from './handler-executor.ts';
 import type { ClaimedStep } from './step-claimer.ts';
 import type { StepStore } from './step-store.ts';
 import type { ThreadPool } from './thread-pool.ts';
 import { AbortKind, abortKindOf, abortWith } from './abort.ts';
 
+/** Looks up the template of a claimed step's task by its named_task_id. */
+export type TemplateLookup = (namedTaskId: number) => Promise<TaskTemplate>;
+
 /** What {@link executeStep} needs from its worker. */
 export interface ExecutionDeps {
-  db: Db;
   registry: HandlerRegistry;
-  templates: TemplateStore;
+  templateOf: TemplateLookup;
   store: StepStore;
   threadPool?: ThreadPool;
   defaultTimeoutMs: number;
@@ -42,7 +42,7 @@ interface Plan {
 }
 
 async function plan(deps: ExecutionDeps, step: ClaimedStep): Promise<Plan> {
-  const template = await deps.templates.byId(deps.db, step.named_task_id);
+  const template = await deps.templateOf(step.named_task_id);
   const stepTemplate = template.steps.find((s) => s.name === step.template_step_name);
   const callable = stepTemplate?.handler.callable ?? step.template_step_name;
   const timeoutMs = stepTemplate?.timeoutSeconds ? stepTemplate.timeoutSeconds * 1000 : deps.defaultTimeoutMs;

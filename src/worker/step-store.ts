@@ -1,5 +1,6 @@
 import type { Db } from '../db/types.ts';
 import { completeWithEvents } from '../events/outbox.ts';
+import { CANCEL_CHANNEL } from '../queue/names.ts';
 import { claimSteps, type ClaimOptions, type ClaimOutcome } from './step-claimer.ts';
 import { completeSteps, extendLeases, releaseLeases, saveCheckpoint, type Completion } from './step-completer.ts';
 
@@ -43,4 +44,25 @@ export function sqlStepStore(o: SqlStepStoreOptions): StepStore {
     release: (leases) => releaseLeases(db, leases, o.workerId),
     checkpoint: (lease, checkpoint) => saveCheckpoint(db, lease.stepUuid, lease.claimToken, checkpoint),
   };
+}
+
+/** Subscribes `onCancel` to the step uuids cancelled in any process; resolves to an unsubscribe (null: none). */
+export type CancelSubscription = (onCancel: (stepUuids: string[]) => void) => Promise<(() => Promise<void>) | null>;
+
+/**
+ * Cancellation notices over LISTEN on {@link CANCEL_CHANNEL} (sent by task-cancel.ts and manual step actions);
+ * undefined when the database cannot LISTEN, and the lease heartbeat then finds cancelled steps.
+ */
+export function listenForCancellations(db: Pick<Db, 'listen' | 'supportsListen'>, onMalformed: (payload: string) => void): CancelSubscription | undefined {
+  if (!db.supportsListen) return undefined;
+  return (onCancel) => db.listen(CANCEL_CHANNEL, (payload) => {
+    let ids: unknown;
+    try {
+      ids = JSON.parse(payload);
+    } catch {
+      ids = null;
+    }
+    if (Array.isArray(ids) && ids.every((id) => typeof id === 'string')) onCancel(ids);
+    else onMalformed(payload);
+  });
 }

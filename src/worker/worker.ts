@@ -1,28 +1,19 @@
 import type { TaskerConfig } from '../config/schema.ts';
-import type { Db } from '../db/types.ts';
 import { isConnectionLost, isTransientDbError } from '../db/connection-errors.ts';
 import type { Logger } from '../logging.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
 import type { StepHandlerResult } from '../handlers/step-handler-result.ts';
-import type { TemplateStore } from '../orchestration/template-store.ts';
 import type { ClaimedStep } from './step-claimer.ts';
-import { sqlStepStore, type Lease, type StepStore } from './step-store.ts';
+import type { CancelSubscription, Lease, StepStore } from './step-store.ts';
 import { CompletionBatcher } from './completion-batcher.ts';
 import type { Completion } from './step-completer.ts';
 import type { ThreadPool } from './thread-pool.ts';
-import { CANCEL_CHANNEL } from '../orchestration/task-cancel.ts';
 import { AbortKind, abortKindOf, abortWith } from './abort.ts';
-import { executeStep, type ExecutionDeps } from './step-execution.ts';
+import { executeStep, type ExecutionDeps, type TemplateLookup } from './step-execution.ts';
+import type { WorkSignal } from '../queue/waker.ts';
 import { encodeResult, invalidResult } from './result-encoding.ts';
-import { retryDelayMs } from '../db/reconnect.ts';
+import { waitBeforeRetry } from '../db/reconnect.ts';
 import type { StepEventsHook } from '../events/service.ts';
-
-/** How the loop waits for work: woken by NOTIFY / in-process signals, or by its poll timer. */
-export interface WorkSignal {
-  wait(): Promise<unknown>;
-  wake(): void;
-  markIdle(found: boolean): void;
-}
 
 /** Live numbers for status lines, health and metrics. */
 export interface WorkerStats {
@@ -37,19 +28,50 @@ export interface WorkerStats {
   durations: Array<{ namespace: string; ms: number; success: boolean }>;
 }
 
-/** Options for {@link Worker}. */
+/** The numbers the loop uses, taken from `[worker]` and `[common.queues]` by {@link workerSettings}. */
+export interface WorkerSettings {
+  /** Handlers running at once; the loop claims nothing while this many run (load shedding). */
+  maxConcurrent: number;
+  /** Most steps claimed per round trip. */
+  claimBatchSize: number;
+  /** Lease length; the heartbeat renews every min(heartbeatMs, lease / 3). */
+  leaseSeconds: number;
+  heartbeatMs: number;
+  /** Handler timeout for steps whose template sets none. */
+  handlerTimeoutMs: number;
+  /** Largest encoded result accepted (RESULT_TOO_LARGE above it). */
+  maxResultBytes: number;
+  /** How long `stop()` waits for in-flight handlers before aborting them and releasing their leases. */
+  shutdownTimeoutMs: number;
+}
+
+/** {@link WorkerSettings} from a configuration. */
+export function workerSettings(config: TaskerConfig): WorkerSettings {
+  return {
+    maxConcurrent: config.worker.max_concurrent_handlers,
+    claimBatchSize: config.common.queues.claim_batch_size,
+    leaseSeconds: config.common.queues.visibility_timeout_seconds,
+    heartbeatMs: config.worker.heartbeat_interval_ms,
+    handlerTimeoutMs: config.worker.handler_timeout_ms,
+    maxResultBytes: config.worker.max_result_bytes,
+    shutdownTimeoutMs: config.worker.shutdown_timeout_ms,
+  };
+}
+
+/** Options for {@link Worker}: its primitives (store, signal, lookups) and numbers, no database or config. */
 export interface WorkerOptions {
-  db: Db;
-  config: TaskerConfig;
+  /** Claims, completions, leases and checkpoints (tasker's tables: `sqlStepStore`; tests pass a fake). */
+  store: StepStore;
+  /** How the loop waits for work: woken by NOTIFY / in-process signals, or by its poll timer. */
+  signal: WorkSignal;
+  settings: WorkerSettings;
   registry: HandlerRegistry;
-  templates: TemplateStore;
+  /** The template of a claimed step's task. */
+  templateOf: TemplateLookup;
   logger: Logger;
   workerId: string;
-  /** Worker queue names to consume (worker_<namespace>_queue). */
-  queues: string[];
-  signal: WorkSignal;
-  /** The step store; defaults to tasker's tables in `db` (tests pass a fake). */
-  store?: StepStore;
+  /** Cancellations from any process (LISTEN); without it, the lease heartbeat finds cancelled steps. */
+  cancellations?: CancelSubscription;
   /** Called after completions were written (to wake a co-located orchestrator). */
   onCompleted?: () => void;
   /** Run handlers in worker threads (`[worker] isolation = "thread"`); handlers the threads don't know run in-process. */
@@ -67,7 +89,6 @@ interface Running {
   settled: boolean;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const leaseOf = (step: ClaimedStep): Lease => ({ stepUuid: step.step_uuid, claimToken: step.claim_token, msgId: step.msg_id });
 
 /** The poll → claim → execute → complete loop (DESIGN §6.6, §9.2–§9.6). */
@@ -91,23 +112,14 @@ export class Worker {
 
   constructor(options: WorkerOptions) {
     this.#o = options;
-    const { config } = options;
-    this.#leaseSeconds = config.common.queues.visibility_timeout_seconds;
-    this.#store = options.store ?? sqlStepStore({
-      db: options.db,
-      queues: options.queues,
-      leaseSeconds: this.#leaseSeconds,
-      workerId: options.workerId,
-      ancestorDepth: config.worker.dependency_results_depth,
-      notify: config.common.queues.notify,
-    });
+    this.#leaseSeconds = options.settings.leaseSeconds;
+    this.#store = options.store;
     this.#deps = {
-      db: options.db,
       registry: options.registry,
-      templates: options.templates,
+      templateOf: options.templateOf,
       store: this.#store,
       threadPool: options.threadPool,
-      defaultTimeoutMs: config.worker.handler_timeout_ms,
+      defaultTimeoutMs: options.settings.handlerTimeoutMs,
     };
     this.#batcher = new CompletionBatcher((batch) => this.#store.complete(batch));
   }
@@ -115,21 +127,13 @@ export class Worker {
   /** Starts the loop and the lease heartbeat. */
   start(): void {
     if (this.#loop) return;
-    const every = Math.max(200, Math.min(this.#o.config.worker.heartbeat_interval_ms, (this.#leaseSeconds * 1000) / 3));
+    const every = Math.max(200, Math.min(this.#o.settings.heartbeatMs, (this.#leaseSeconds * 1000) / 3));
     this.#heartbeat = setInterval(() => void this.#extendLeases(), every);
     // cancellations from any process abort our handlers at once; the heartbeat is the fallback without LISTEN
-    if (this.#o.db.supportsListen) {
-      this.#unlisten = this.#o.db.listen(CANCEL_CHANNEL, (payload) => {
-        try {
-          this.abortSteps(JSON.parse(payload) as string[]);
-        } catch {
-          this.#o.logger.warn('ignoring a malformed cancellation notice', { payload });
-        }
-      }).catch((err) => {
-        this.#o.logger.warn('cannot LISTEN for cancellations; relying on the lease heartbeat', { error: (err as Error).message });
-        return null;
-      });
-    }
+    this.#unlisten = this.#o.cancellations?.((stepUuids) => this.abortSteps(stepUuids)).catch((err) => {
+      this.#o.logger.warn('cannot LISTEN for cancellations; relying on the lease heartbeat', { error: (err as Error).message });
+      return null;
+    }) ?? null;
     this.#loop = this.#run();
   }
 
@@ -146,8 +150,8 @@ export class Worker {
   }
 
   async #run(): Promise<void> {
-    const { config, logger } = this.#o;
-    const max = config.worker.max_concurrent_handlers;
+    const { settings, logger } = this.#o;
+    const max = settings.maxConcurrent;
     let failures = 0;
     while (!this.#stopping) {
       const capacity = max - this.#running.size;
@@ -156,7 +160,7 @@ export class Worker {
         await new Promise<void>((r) => (this.#slotFreed = r));
         continue;
       }
-      const want = Math.min(capacity, config.common.queues.claim_batch_size);
+      const want = Math.min(capacity, settings.claimBatchSize);
       let claimed: ClaimedStep[];
       try {
         const outcome = await this.#store.claim(want);
@@ -170,7 +174,7 @@ export class Worker {
       } catch (err) {
         failures++;
         logger.warn('claiming steps failed; retrying', { error: (err as Error).message, attempt: failures });
-        await sleep(retryDelayMs(failures));
+        await waitBeforeRetry(failures);
         continue;
       }
       this.#o.signal.markIdle(claimed.length > 0);
@@ -211,7 +215,7 @@ export class Worker {
       if (kind !== AbortKind.SHUTDOWN) this.#leases.delete(step.claim_token);
       return;
     }
-    const { json, result } = encodeResult(raw, handler, this.#o.config.worker.max_result_bytes);
+    const { json, result } = encodeResult(raw, handler, this.#o.settings.maxResultBytes);
     const ms = performance.now() - started;
     this.stats.durations.push({ namespace: step.namespace, ms, success: result.success });
     if (this.stats.durations.length > 10_000) this.stats.durations.splice(0, 5_000);
@@ -229,7 +233,7 @@ export class Worker {
       this.#leases.delete(step.claim_token);
     });
     this.#completing.add(completing);
-    if (this.#completing.size > this.#o.config.worker.max_concurrent_handlers * 4) await completing;
+    if (this.#completing.size > this.#o.settings.maxConcurrent * 4) await completing;
   }
 
   /**
@@ -268,7 +272,7 @@ export class Worker {
         // the database is away: keep the result and retry; the claim token fences a stale write
         log.warn('recording the step result failed; retrying', { error: (err as Error).message, attempt, connection_lost: isConnectionLost(err) });
         if (this.#stopping && attempt > 20) return;
-        await sleep(retryDelayMs(attempt));
+        await waitBeforeRetry(attempt);
       }
     }
   }
@@ -300,7 +304,7 @@ export class Worker {
    * Graceful stop (DESIGN §9.6): stop claiming, let in-flight handlers finish for up to `timeoutMs`,
    * then abort the rest and release their leases so other workers re-claim them at once, flush completions.
    */
-  async stop(timeoutMs = this.#o.config.worker.shutdown_timeout_ms): Promise<void> {
+  async stop(timeoutMs = this.#o.settings.shutdownTimeoutMs): Promise<void> {
     this.#stopping = true;
     this.#o.signal.wake();
     this.#slotFreed?.();

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { createTasker, type Tasker, type TaskerOptions } from '../../src/engine.ts';
+import { createTasker, type Tasker, type TaskerOptions } from '../../src/engine/index.ts';
 import type { TaskerConfigInput } from '../../src/config/schema.ts';
 import { parseTemplate } from '../../src/templates/index.ts';
 import type { TaskTemplate } from '../../src/templates/types.ts';

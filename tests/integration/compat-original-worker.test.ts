@@ -4,7 +4,7 @@
 // original TaskerClient drives them in-process and over HTTP.
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { TaskerClient, TaskerClientError, getTaskerClient, type Logger } from '../../src/index.ts';
 import { createHttpApp, startHttpServer } from '../../src/http/index.ts';
 import { getRuntime, type ServerHandle } from '../../src/runtime/index.ts';

@@ -1,7 +1,7 @@
 // Batch processing (DESIGN §6.8) on PostgreSQL: the csv_processing example (1,000 rows, empty file), worker
 // inputs and edges, continue_on_failure and fail_fast, max_batch_workers and idempotency.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { HandlerRegistry, PermanentError, defineBatchAnalyzer, defineBatchWorker, defineHandler } from '../../src/handlers/index.ts';
 import { createBatchHook } from '../../src/orchestration/batches.ts';
 import type { TaskTemplate } from '../../src/templates/types.ts';

@@ -1,7 +1,7 @@
 // Decision points (DESIGN §6.7) on PostgreSQL: the conditional_approval example at its thresholds, branch
 // closure and deferred convergence, no_branches, rejected outcomes, max_steps_per_decision and idempotency.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { Decision, HandlerRegistry, defineDecisionHandler, defineHandler } from '../../src/handlers/index.ts';
 import { createDecisionHook } from '../../src/orchestration/decisions.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';

@@ -2,7 +2,7 @@
 // the step and the task completes; a late completion from the dead claim is rejected by the fence.
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { HandlerRegistry, defineHandler } from '../../src/handlers/index.ts';
 import { completeSteps } from '../../src/worker/step-completer.ts';
 import { waitFor } from '../helpers/db.ts';

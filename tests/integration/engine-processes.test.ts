@@ -2,7 +2,7 @@
 // handlers' side effects (the ledger table) show every step ran exactly once and both workers took part.
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { waitFor } from '../helpers/db.ts';
 import { auditLedger } from '../helpers/ledger-audit.ts';
 import {

@@ -1,7 +1,7 @@
 // Step failures through the engine: retries with backoff (checked against the recorded times), exhausted
 // attempts, permanent errors, timeouts with AbortSignal, unknown handlers and unstorable results.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { HandlerRegistry, PermanentError, RetryableError, StepHandler, StepHandlerResult, defineHandler, type StepContext } from '../../src/handlers/index.ts';
 import { BACKENDS, startTasker, stopAllTaskers, yamlTemplate, type EngineBackend } from '../helpers/engine.ts';
 

@@ -3,7 +3,7 @@
 // re-runs it at once instead of after the lease expires.
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { waitFor } from '../helpers/db.ts';
 import {
   createLedger, killAllProcesses, postgresBackend, spawnEngine, startTasker, stopAllTaskers, type EngineBackend, type EngineProcess,

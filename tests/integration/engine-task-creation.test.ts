@@ -1,7 +1,7 @@
 // Task creation through the engine (DESIGN §6.4): input validation, identity strategies and duplicates,
 // template lookup by version.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { TaskerError } from '../../src/errors.ts';
 import { HandlerRegistry, defineHandler } from '../../src/handlers/index.ts';
 import { BACKENDS, startTasker, stopAllTaskers, yamlTemplate, type EngineBackend } from '../helpers/engine.ts';

@@ -1,7 +1,7 @@
 // The example workflows run end to end through the engine (templates and handlers discovered from
 // examples/), dependents see every completed ancestor's result, and parallel branches run in parallel.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { HandlerRegistry, PermanentError, defineHandler } from '../../src/handlers/index.ts';
 import { BACKENDS, startTasker, stopAllTaskers, yamlTemplate, type EngineBackend } from '../helpers/engine.ts';
 

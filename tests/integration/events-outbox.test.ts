@@ -3,7 +3,7 @@
 // the fence rejects publishes nothing; the events are readable through listEvents, GET /v1/events and /metrics.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { createHttpApp } from '../../src/http/app.ts';
 import { listEvents } from '../../src/events/queries.ts';
 import { completeWithEvents } from '../../src/events/outbox.ts';

@@ -5,7 +5,7 @@ import { createHttpApp, startHttpServer } from '../../src/http/index.ts';
 import { getRuntime } from '../../src/runtime/index.ts';
 import type { Runtime, ServerHandle } from '../../src/runtime/types.ts';
 import { isTaskerError } from '../../src/errors.ts';
-import { createTasker, type Tasker } from '../../src/engine.ts';
+import { createTasker, type Tasker } from '../../src/engine/index.ts';
 import { createTestDatabase, waitFor, type TestDatabase } from '../helpers/db.ts';
 
 const KEY = 'socket-test-key';

@@ -1,7 +1,7 @@
 // Template lifecycle fields of the original system honoured by the staleness sweep: staleness_action,
 // auto_fail_on_timeout, auto_dlq_on_timeout (real PostgreSQL).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig, type Tasker } from '../../src/engine.ts';
+import { resolveConfig, type Tasker } from '../../src/engine/index.ts';
 import { listDlq } from '../../src/orchestration/dlq.ts';
 import { sweepStaleTasks } from '../../src/orchestration/staleness.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';

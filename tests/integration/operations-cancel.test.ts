@@ -3,7 +3,7 @@
 // fenced out, and the error cases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/types.ts';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { isTaskerError } from '../../src/errors.ts';
 import { HandlerRegistry, defineHandler } from '../../src/handlers/index.ts';
 import { cancelTask } from '../../src/orchestration/task-cancel.ts';

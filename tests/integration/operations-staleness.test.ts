@@ -2,7 +2,7 @@
 // (through the orchestrator's periodic pass, thresholds in seconds), template lifecycle overrides, live leases
 // count as activity, and the DLQ list/show/resolve operations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig, type Tasker } from '../../src/engine.ts';
+import { resolveConfig, type Tasker } from '../../src/engine/index.ts';
 import { isTaskerError } from '../../src/errors.ts';
 import { getDlqEntry, listDlq, resolveDlqEntry } from '../../src/orchestration/dlq.ts';
 import { stalenessThresholds, sweepStaleTasks } from '../../src/orchestration/staleness.ts';

@@ -1,7 +1,7 @@
 // Manual step actions (DESIGN §6.11) on PostgreSQL: a task in `error` runs on after reset_for_retry,
 // resolve_manually or complete_manually (whose result dependents read), every action audited; clear errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { isTaskerError } from '../../src/errors.ts';
 import { HandlerRegistry, PermanentError, defineHandler } from '../../src/handlers/index.ts';
 import { applyStepAction } from '../../src/orchestration/step-actions.ts';

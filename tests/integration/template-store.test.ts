@@ -2,7 +2,7 @@
 // numeric order, and a re-registered template reaches other processes' caches after their TTL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, openTestDb, type TestDatabase } from '../helpers/db.ts';
-import { TemplateStore } from '../../src/orchestration/template-store.ts';
+import { TemplateStore } from '../../src/templates/store.ts';
 import { parseTemplate } from '../../src/templates/parse.ts';
 import type { Db } from '../../src/db/types.ts';
 import type { TaskTemplate } from '../../src/templates/types.ts';

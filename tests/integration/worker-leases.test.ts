@@ -2,7 +2,7 @@
 // asked about, matched by claim token, so steps claimed during its round trip are never aborted, and a
 // step the process re-claims itself keeps its own timeout outcome.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { HandlerRegistry, defineHandler } from '../../src/handlers/index.ts';
 import { postgresBackend, startTasker, stopAllTaskers, stopTasker, yamlTemplate, type EngineBackend } from '../helpers/engine.ts';
 

@@ -3,7 +3,7 @@
 // (error_type worker_lost), and at max_attempts the step goes to error (issue 10, defect 2).
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { waitFor } from '../helpers/db.ts';
 import { createLedger, killAllProcesses, postgresBackend, spawnEngine, startTasker, stopAllTaskers, type EngineBackend } from '../helpers/engine.ts';
 

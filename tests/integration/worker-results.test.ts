@@ -2,7 +2,7 @@
 // permanent step failure naming handler, size and limit — never a retry loop — and an oversize task input
 // is refused at creation on the library path (the CLI and HTTP share the same check).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tasker } from '../../src/engine.ts';
+import type { Tasker } from '../../src/engine/index.ts';
 import { HandlerRegistry, defineHandler } from '../../src/handlers/index.ts';
 import { postgresBackend, startTasker, stopAllTaskers, yamlTemplate, type EngineBackend } from '../helpers/engine.ts';
 

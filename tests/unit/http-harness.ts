@@ -1,5 +1,5 @@
 // Shared setup of the http-*.test.ts files: a real engine on its own PostgreSQL database, and the app.
-import { createTasker, type Tasker } from '../../src/engine.ts';
+import { createTasker, type Tasker } from '../../src/engine/index.ts';
 import { createHttpApp, type HttpApp, type HttpAppOptions } from '../../src/http/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTasker } from '../../src/engine.ts';
+import { createTasker } from '../../src/engine/index.ts';
 import { createHttpApp } from '../../src/http/index.ts';
 import { waitFor } from '../helpers/db.ts';
 import { parseMetrics, startHarness, type Harness } from './http-harness.ts';

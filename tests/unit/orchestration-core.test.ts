@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TASK_TRANSITIONS, canTransitionStep, canTransitionTask, taskStatesAllowing } from '../../src/orchestration/states.ts';
-import { planTask, transitionPath } from '../../src/orchestration/task-advancer.ts';
+import { TASK_TRANSITIONS, canTransitionStep, canTransitionTask, taskStatesAllowing } from '../../src/orchestration/state-machine.ts';
+import { planTask, transitionPath } from '../../src/orchestration/state-machine.ts';
 import { backoffSeconds, retryAfterFromResult } from '../../src/orchestration/backoff.ts';
 import { uuidv7 } from '../../src/orchestration/uuid.ts';
 import { canonicalJson, identityHash } from '../../src/orchestration/task-creator.ts';

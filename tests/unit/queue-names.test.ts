@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isTaskerError } from '../../src/errors.ts';
 import {
   notifyChannel,
-  ORCHESTRATION_STEP_RESULTS,
-  ORCHESTRATION_TASK_REQUESTS,
+  RESULTS_QUEUE,
   validateQueueName,
   workerQueueName,
 } from '../../src/queue/names.ts';
@@ -54,8 +53,7 @@ describe('queue names', () => {
   });
 
   it('names the orchestration queues and per-queue notify channels', () => {
-    expect(ORCHESTRATION_STEP_RESULTS).toBe('orchestration_step_results');
-    expect(ORCHESTRATION_TASK_REQUESTS).toBe('orchestration_task_requests');
+    expect(RESULTS_QUEUE).toBe('orchestration_step_results');
     expect(notifyChannel('worker_x_queue')).toBe('tq_worker_x_queue');
     expect(isTaskerError(rejection(() => notifyChannel('Nope')), 'QUEUE_NAME_INVALID')).toBe(true);
   });

@@ -1,14 +1,14 @@
 // The worker loop's edge cases without a database: a fake StepStore records every claim, completion,
 // lease extension and release, and hands out claims the test scripts (issue 10, defects 1 and 5).
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/engine.ts';
+import { resolveConfig } from '../../src/engine/index.ts';
 import { HandlerRegistry, defineHandler } from '../../src/handlers/index.ts';
 import { silentLogger } from '../../src/logging.ts';
-import type { TemplateStore } from '../../src/orchestration/template-store.ts';
 import type { ClaimedStep } from '../../src/worker/step-claimer.ts';
 import type { Completion } from '../../src/worker/step-completer.ts';
 import type { Lease, StepStore } from '../../src/worker/step-store.ts';
-import { Worker, type WorkSignal } from '../../src/worker/worker.ts';
+import type { WorkSignal } from '../../src/queue/waker.ts';
+import { Worker, workerSettings } from '../../src/worker/worker.ts';
 import { waitFor } from '../helpers/db.ts';
 import { yamlTemplate } from '../helpers/engine.ts';
 
@@ -111,12 +111,10 @@ afterEach(async () => {
 function startWorker(store: FakeStore, handler: (signal: AbortSignal, stepUuid: string) => Promise<unknown>, config = {}) {
   const registry = new HandlerRegistry();
   registry.register(defineHandler('held', {}, ({ context }) => handler(context.signal, context.stepUuid)));
-  const templates = { byId: async () => TEMPLATE } as unknown as TemplateStore;
   const signal = manualSignal();
   const worker = new Worker({
-    db: { supportsListen: false } as never,
-    config: resolveConfig({ common: { queues: { visibility_timeout_seconds: 1 } }, worker: { heartbeat_interval_ms: 200, max_concurrent_handlers: 2 }, ...config }),
-    registry, templates, logger: silentLogger, workerId: 'w1', queues: ['worker_loop_test_queue'], signal, store,
+    settings: workerSettings(resolveConfig({ common: { queues: { visibility_timeout_seconds: 1 } }, worker: { heartbeat_interval_ms: 200, max_concurrent_handlers: 2 }, ...config })),
+    registry, templateOf: async () => TEMPLATE, logger: silentLogger, workerId: 'w1', signal, store,
   });
   workers.push(worker);
   worker.start();

@@ -2,7 +2,8 @@ import type { HttpContext } from '../context.ts';
 import { HttpError, json } from '../responses.ts';
 import type { Router } from '../router.ts';
 import { migrationStatus } from '../../db/migrate.ts';
-import { oldestVisibleAges, pingDatabase, queueDepths } from '../observability-queries.ts';
+import { oldestVisibleAges } from '../../queue/index.ts';
+import { pingDatabase, queueDepths } from '../observability-queries.ts';
 
 const PROBE_TIMEOUT_MS = 2000;
 

@@ -1,7 +1,8 @@
 import type { HttpContext } from '../context.ts';
 import type { Router } from '../router.ts';
 import { drainDurations } from '../metrics-state.ts';
-import { namespaceCounts, oldestVisibleAges, queueDepths, type NamespaceCounts } from '../observability-queries.ts';
+import { oldestVisibleAges } from '../../queue/index.ts';
+import { namespaceCounts, queueDepths, type NamespaceCounts } from '../observability-queries.ts';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics, type MetricFamily, type Sample } from '../prometheus.ts';
 import type { QueueMetrics } from '../../queue/types.ts';
 

@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/types.ts';
-import { validateQueueName } from './names.ts';
+import type { Queryable } from '../../db/types.ts';
+import { validateQueueName } from '../names.ts';
 
 /**
  * Creates a queue; a no-op when it exists. Resolves to true when this call created it.

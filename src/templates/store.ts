@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { TaskerError } from '../errors.ts';
 import type { Queryable } from '../db/types.ts';
-import type { TaskTemplate } from '../templates/types.ts';
-import { compareVersions, sortVersionsNewestFirst } from '../templates/version.ts';
+import type { TaskTemplate } from './types.ts';
+import { compareVersions, sortVersionsNewestFirst } from './version.ts';
 
 /** A template as registered in the database. */
 export interface RegisteredTemplate {

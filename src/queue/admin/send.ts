@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/types.ts';
-import { notifyChannel, validateQueueName } from './names.ts';
+import type { Queryable } from '../../db/types.ts';
+import { notifyChannel, validateQueueName } from '../names.ts';
 
 // Both statements upsert the queue row (so sending to a queue never created works, and
 // total_sent counts every message) and call pg_notify with the queue name as the payload:

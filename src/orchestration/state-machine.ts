@@ -1,3 +1,5 @@
+import type { TaskReadiness } from './readiness.ts';
+
 /** Task states (DESIGN §6.2). */
 export const TaskState = {
   PENDING: 'pending',
@@ -32,13 +34,9 @@ export const StepState = {
 /** One of {@link StepState}. */
 export type StepState = (typeof StepState)[keyof typeof StepState];
 
-/** Terminal task states. */
-export const TERMINAL_TASK_STATES: readonly TaskState[] = ['complete', 'error', 'cancelled', 'resolved_manually'];
-/** Terminal step states. */
-export const TERMINAL_STEP_STATES: readonly StepState[] = ['complete', 'error', 'cancelled', 'resolved_manually'];
-
-const NON_TERMINAL_TASK = Object.values(TaskState).filter((s) => !TERMINAL_TASK_STATES.includes(s));
-const NON_TERMINAL_STEP = Object.values(StepState).filter((s) => !TERMINAL_STEP_STATES.includes(s));
+// Moves only an operator makes (reset for retry → pending, complete/resolve by hand) or an orchestrator's
+// rejection of a completed step's outcome (complete → error): a state whose only moves are these is terminal.
+const MANUAL_STEP_MOVES = new Set<StepState>(['pending', 'complete', 'resolved_manually', 'error']);
 
 /** Allowed task moves, from → to (DESIGN §6.2). `*` rows are expanded below. */
 export const TASK_TRANSITIONS: Readonly<Record<TaskState, readonly TaskState[]>> = {
@@ -91,9 +89,78 @@ export function stepStatesAllowing(to: StepState): StepState[] {
   return (Object.keys(STEP_TRANSITIONS) as StepState[]).filter((from) => canTransitionStep(from, to));
 }
 
+// --- derived from the tables: the terminal states and the SQL lists the statements splice in -------------
+
+/** Terminal task states: those from which only a manual resolution leads on (derived from TASK_TRANSITIONS). */
+export const TERMINAL_TASK_STATES: readonly TaskState[] = (Object.keys(TASK_TRANSITIONS) as TaskState[])
+  .filter((s) => TASK_TRANSITIONS[s].every((to) => to === 'resolved_manually' || to === 'pending'));
+/** Terminal step states: those no worker or orchestrator moves on from (only a person does). */
+export const TERMINAL_STEP_STATES: readonly StepState[] = (Object.keys(STEP_TRANSITIONS) as StepState[])
+  .filter((s) => STEP_TRANSITIONS[s].every((to) => MANUAL_STEP_MOVES.has(to)));
+
 /** Whether a task state is terminal. */
 export function isTerminalTaskState(state: string): boolean {
   return (TERMINAL_TASK_STATES as readonly string[]).includes(state);
 }
 
-export { NON_TERMINAL_TASK, NON_TERMINAL_STEP };
+/** A SQL list of state literals, `'a', 'b'` (states are these constants, never input). */
+export function sqlStates(states: readonly string[]): string {
+  return states.map((s) => `'${s}'`).join(', ');
+}
+
+/** `'complete', 'error', 'cancelled', 'resolved_manually'` for `state NOT IN (…)` guards on tasks. */
+export const TERMINAL_TASK_SQL = sqlStates(TERMINAL_TASK_STATES);
+/** The same for steps. */
+export const TERMINAL_STEP_SQL = sqlStates(TERMINAL_STEP_STATES);
+/**
+ * Task states in which the task waits on an orchestrator (every unfinished state but steps_in_process, where it
+ * waits on workers): a task resting in one of them for long missed a wake-up, and the sweep picks it up.
+ */
+export const AWAITING_ORCHESTRATION_SQL = sqlStates(
+  (Object.keys(TASK_TRANSITIONS) as TaskState[]).filter((s) => !isTerminalTaskState(s) && s !== 'steps_in_process'),
+);
+
+// --- paths through the task machine ---------------------------------------------------------------------
+
+type Target = 'steps_in_process' | 'complete' | 'error' | 'waiting_for_retry' | 'waiting_for_dependencies';
+
+/** Shortest path of allowed moves from `from` to `to` (DESIGN §6.2), never through cancel/manual states. */
+export function transitionPath(from: TaskState, to: TaskState): TaskState[] {
+  if (from === to) return [];
+  const queue: TaskState[][] = [[from]];
+  const seen = new Set<TaskState>([from]);
+  while (queue.length) {
+    const path = queue.shift()!;
+    for (const next of TASK_TRANSITIONS[path[path.length - 1]]) {
+      if (seen.has(next) || next === 'cancelled' || next === 'resolved_manually') continue;
+      if (next === to) return [...path.slice(1), next];
+      if (isTerminalTaskState(next)) continue;
+      seen.add(next);
+      queue.push([...path, next]);
+    }
+  }
+  return [];
+}
+
+/** The state moves for a task given its readiness; an empty list means "leave it". */
+export function planTask(current: TaskState, r: TaskReadiness | undefined, enqueuedNow: boolean): TaskState[] {
+  let target: Target;
+  if (!r || r.total === 0) target = 'complete';
+  else if (r.errors > 0) target = r.inProcess > 0 ? 'steps_in_process' : 'error';
+  else if (enqueuedNow || r.inProcess > 0) target = 'steps_in_process';
+  else if (r.done + (r.toleratedErrors ?? 0) === r.total) target = 'complete';
+  else if (r.retryWaiting > 0) target = 'waiting_for_retry';
+  else target = 'waiting_for_dependencies';
+
+  if (target === 'error') {
+    const toBlocked = current === 'blocked_by_failures' ? [] : transitionPath(current, 'blocked_by_failures');
+    return [...toBlocked, 'error'];
+  }
+  if (target === 'steps_in_process' && enqueuedNow) {
+    // a new round of steps always passes through enqueuing_steps, as the state machine describes
+    const toEnqueuing = transitionPath(current, 'enqueuing_steps');
+    return [...toEnqueuing, 'steps_in_process'];
+  }
+  if (target === 'steps_in_process' && current === 'blocked_by_failures') return [];
+  return transitionPath(current, target);
+}

@@ -1,6 +1,6 @@
-import type { Queryable } from '../db/types.ts';
-import { validateQueueName } from './names.ts';
-import { idArrayParam } from './types.ts';
+import type { Queryable } from '../../db/types.ts';
+import { validateQueueName } from '../names.ts';
+import { idArrayParam } from '../types.ts';
 
 const DELETE = `
 WITH gone AS (

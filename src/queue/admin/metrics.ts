@@ -1,6 +1,6 @@
-import type { Queryable } from '../db/types.ts';
-import { validateQueueName } from './names.ts';
-import type { QueueMetrics } from './types.ts';
+import type { Queryable } from '../../db/types.ts';
+import { validateQueueName } from '../names.ts';
+import type { QueueMetrics } from '../types.ts';
 
 interface MetricsRow {
   queue_name: string;
@@ -52,4 +52,23 @@ export async function metrics(q: Queryable, queue: string): Promise<QueueMetrics
 export async function allMetrics(q: Queryable): Promise<QueueMetrics[]> {
   const rows = await q.query<MetricsRow>(ALL);
   return rows.map(toMetrics);
+}
+
+/**
+ * Age in seconds of the oldest *visible* message of each queue (null when none is visible). Claimed messages
+ * stay in the queue, invisible, while their step runs, so the plain oldest-message age would flag long
+ * handlers; only a visible message that nobody reads means starvation.
+ */
+export async function oldestVisibleAges(q: Queryable): Promise<Map<string, number>> {
+  const rows = await q.query<{ queue_name: string; age: number }>(
+    `SELECT queue_name, greatest(extract(epoch FROM now() - min(enqueued_at)), 0)::float8 AS age
+     FROM queue_messages WHERE vt <= now() GROUP BY queue_name`,
+  );
+  return new Map(rows.map((r) => [r.queue_name, r.age]));
+}
+
+/** Names of the queues that hold at least one message (visible or not). */
+export async function queuesWithMessages(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ queue_name: string }>(`SELECT DISTINCT queue_name FROM queue_messages`);
+  return rows.map((r) => r.queue_name);
 }

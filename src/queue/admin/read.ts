@@ -1,6 +1,6 @@
-import type { Queryable } from '../db/types.ts';
-import { validateQueueName } from './names.ts';
-import { toQueueMessage, type MessageRow, type QueueMessage } from './types.ts';
+import type { Queryable } from '../../db/types.ts';
+import { validateQueueName } from '../names.ts';
+import { toQueueMessage, type MessageRow, type QueueMessage } from '../types.ts';
 
 // Claim and lease in one statement. SKIP LOCKED lets concurrent readers pass over rows another
 // reader is claiming; when a row it waited on was re-leased meanwhile, PostgreSQL re-checks
