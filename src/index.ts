@@ -13,7 +13,7 @@ export type { TaskerConfig, TaskerConfigInput } from './config/schema.ts';
 
 // errors and logging
 export { ErrorCode, TaskerError, isTaskerError, type TaskerErrorOptions } from './errors.ts';
-export { createLogger as createTaskerLogger, getDefaultLogger, setDefaultLogger, silentLogger as silentTaskerLogger, type Logger, type LoggerOptions } from './logging.ts';
+export { createLogger as createTaskerLogger, getDefaultLogger, setDefaultLogger, silentLogger, type Logger, type LoggerOptions } from './logging.ts';
 
 // the handler API
 export { ApiHandler, type ApiRequestOptions } from './handlers/api-handler.ts';
@@ -25,7 +25,7 @@ export {
   type BatchAggregationScenario,
 } from './handlers/batch-aggregation.ts';
 
-export { extractCheckpointYield, type CheckpointYield } from './handlers/batch-worker.ts';
+export type { CheckpointYield } from './handlers/batch-worker.ts';
 export { DecisionHandler, DecisionStepHandler } from './handlers/decision-handler.ts';
 export { ErrorType, isStandardErrorType, isTypicallyRetryable } from './handlers/error-type.ts';
 export {

@@ -15,7 +15,8 @@ import type { TemplateStore } from '../templates/store.ts';
 import type { TaskTemplate } from '../templates/types.ts';
 import { listenForCancellations, sqlStepStore } from '../worker/step-store.ts';
 import { ThreadPool } from '../worker/thread-pool.ts';
-import { Worker, workerSettings } from '../worker/worker.ts';
+import { workerSettings } from '../worker/settings.ts';
+import { Worker } from '../worker/worker.ts';
 import type { StepEventsHook } from '../events/service.ts';
 
 /** What both roles are built from. */

@@ -1,4 +1,3 @@
-import type { TaskerConfig } from '../config/schema.ts';
 import { isConnectionLost, isTransientDbError } from '../db/connection-errors.ts';
 import type { Logger } from '../logging.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
@@ -11,6 +10,7 @@ import type { ThreadPool } from './thread-pool.ts';
 import { AbortKind, abortKindOf, abortWith } from './abort.ts';
 import { executeStep, type ExecutionDeps, type TemplateLookup } from './step-execution.ts';
 import type { WorkSignal } from '../queue/waker.ts';
+import type { WorkerSettings } from './settings.ts';
 import { encodeResult, invalidResult } from './result-encoding.ts';
 import { waitBeforeRetry } from '../db/reconnect.ts';
 import type { StepEventsHook } from '../events/service.ts';
@@ -26,36 +26,6 @@ export interface WorkerStats {
   inFlight: number;
   /** Step execution durations in ms since the last read (for the histogram). */
   durations: Array<{ namespace: string; ms: number; success: boolean }>;
-}
-
-/** The numbers the loop uses, taken from `[worker]` and `[common.queues]` by {@link workerSettings}. */
-export interface WorkerSettings {
-  /** Handlers running at once; the loop claims nothing while this many run (load shedding). */
-  maxConcurrent: number;
-  /** Most steps claimed per round trip. */
-  claimBatchSize: number;
-  /** Lease length; the heartbeat renews every min(heartbeatMs, lease / 3). */
-  leaseSeconds: number;
-  heartbeatMs: number;
-  /** Handler timeout for steps whose template sets none. */
-  handlerTimeoutMs: number;
-  /** Largest encoded result accepted (RESULT_TOO_LARGE above it). */
-  maxResultBytes: number;
-  /** How long `stop()` waits for in-flight handlers before aborting them and releasing their leases. */
-  shutdownTimeoutMs: number;
-}
-
-/** {@link WorkerSettings} from a configuration. */
-export function workerSettings(config: TaskerConfig): WorkerSettings {
-  return {
-    maxConcurrent: config.worker.max_concurrent_handlers,
-    claimBatchSize: config.common.queues.claim_batch_size,
-    leaseSeconds: config.common.queues.visibility_timeout_seconds,
-    heartbeatMs: config.worker.heartbeat_interval_ms,
-    handlerTimeoutMs: config.worker.handler_timeout_ms,
-    maxResultBytes: config.worker.max_result_bytes,
-    shutdownTimeoutMs: config.worker.shutdown_timeout_ms,
-  };
 }
 
 /** Options for {@link Worker}: its primitives (store, signal, lookups) and numbers, no database or config. */

@@ -74,6 +74,19 @@ describe('migrations on PostgreSQL', () => {
     }
   });
 
+  it('refuses to run when an applied migration was edited (checksums are verified, not only stored)', async () => {
+    const db = await connect('edited');
+    await migrate(db);
+    const edited = migrations.map((m, i) => (i === 0 ? { ...m, sql: `${m.sql}\n-- edited`, checksum: 'not-the-applied-checksum' } : m));
+    for (const attempt of [() => migrate(db, edited), () => assertCompatible(db, edited)]) {
+      const err = await attempt().then(() => null, (e: unknown) => e);
+      expect((err as TaskerError).code).toBe('MIGRATION_MODIFIED');
+      expect((err as TaskerError).message).toContain(`migration 1 (${migrations[0].name})`);
+    }
+    // the released migrations still pass
+    expect(await migrate(db)).toEqual([]);
+  });
+
   it('rejects an invalid schema name before building any SQL', async () => {
     const err = await openPostgres({ url: tdb.url, schema: 'bad"; drop table x; --', poolMax: 1, statementTimeoutMs: 0, connectTimeoutSeconds: 5 })
       .then(async (db) => {
