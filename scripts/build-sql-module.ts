@@ -11,11 +11,12 @@ const target = join(root, 'src/db/migrations.generated.ts');
 
 export function renderMigrationsModule(): string {
   const files = readdirSync(dir).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
-  // numbers only increase; gaps are allowed (branches developed in parallel take numbers from separate ranges)
-  const entries = files.map((file, i) => {
+  let previous = 0;
+  const entries = files.map((file) => {
     const version = Number(file.slice(0, 4));
-    const previous = i > 0 ? Number(files[i - 1].slice(0, 4)) : 0;
-    if (version <= previous) throw new Error(`migration ${file} breaks the numbering (its number must be above ${String(previous).padStart(4, '0')})`);
+    // numbers only increase; gaps are allowed, so parallel branches can each take their own range
+    if (version <= previous) throw new Error(`migration ${file} breaks the numbering (expected a number above ${previous})`);
+    previous = version;
     const sql = readFileSync(join(dir, file), 'utf8');
     const checksum = createHash('sha256').update(sql).digest('hex').slice(0, 16);
     return `  { version: ${version}, name: ${JSON.stringify(file.slice(5, -4))}, checksum: '${checksum}', sql: ${JSON.stringify(sql)} },`;

@@ -13,7 +13,7 @@ export type { TaskerConfig, TaskerConfigInput } from './config/schema.ts';
 
 // errors and logging
 export { ErrorCode, TaskerError, isTaskerError, type TaskerErrorOptions } from './errors.ts';
-export { createLogger as createTaskerLogger, getDefaultLogger, setDefaultLogger, silentLogger as silentTaskerLogger, type Logger, type LoggerOptions } from './logging.ts';
+export { createLogger as createTaskerLogger, getDefaultLogger, setDefaultLogger, silentLogger, type Logger, type LoggerOptions } from './logging.ts';
 
 // the handler API
 export { ApiHandler, type ApiRequestOptions } from './handlers/api-handler.ts';
@@ -25,7 +25,7 @@ export {
   type BatchAggregationScenario,
 } from './handlers/batch-aggregation.ts';
 
-export { extractCheckpointYield, type CheckpointYield } from './handlers/batch-worker.ts';
+export type { CheckpointYield } from './handlers/batch-worker.ts';
 export { DecisionHandler, DecisionStepHandler } from './handlers/decision-handler.ts';
 export { ErrorType, isStandardErrorType, isTypicallyRetryable } from './handlers/error-type.ts';
 export {
@@ -114,3 +114,15 @@ export {
   type PaginationInfo, type StepAuditResponse, type StepReadinessStatus, type StepResponse, type TaskerClientTarget,
   type TaskListResponse, type TaskResponse,
 } from './client/index.ts';
+// ---- Domain events (issue 15): the original worker's names and shapes ----
+export { BasePublisher, DefaultPublisher, type PreparedPublication } from './events/publisher.ts';
+export { DuplicatePublisherError, PublisherNotFoundError, PublisherRegistry, PublisherValidationError, RegistryFrozenError } from './events/publisher-registry.ts';
+export { BaseSubscriber, SubscriberRegistry, matchesPattern, type SubscriberClass } from './events/subscriber.ts';
+export { createDomainEvent, createStepEventContext } from './events/factories.ts';
+export { DeliveryModes, EventConditions } from './events/types.ts';
+export type {
+  DeliveryMode, DomainEvent, DomainEventMetadata, DomainEventRecord, EventCatalogEntry, EventCondition, EventDeclaration,
+  PublishContext, StepEventContext, StepResult,
+} from './events/types.ts';
+export { listEvents, type EventFilter } from './events/queries.ts';
+export type { DomainEvents, DomainEventStats } from './events/service.ts';

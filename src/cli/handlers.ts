@@ -12,7 +12,7 @@ const list = defineCommand({
   },
   async run({ args }) {
     const ctx = await setup(args);
-    const { handlers, failures } = await discoverHandlers(ctx.runtime, ctx.config.handlers.paths, undefined, { strict: args.strict === true });
+    const { handlers, failures, events } = await discoverHandlers(ctx.runtime, ctx.config.handlers.paths, undefined, { strict: args.strict === true });
     const loaded = await loadTemplates(ctx.runtime, await templatePaths(ctx), { env: ctx.loaded.environment });
     const templates = loaded.templates.map((t) => ({
       namespace: t.namespace,
@@ -21,7 +21,7 @@ const list = defineCommand({
       file: t.sourceFile ?? '',
       callables: t.steps.map((s) => s.handler.callable),
     }));
-    const out = formatHandlerList(handlers, templates, args.format === 'json' ? 'json' : 'table', { baseDir: ctx.runtime.cwd(), failures });
+    const out = formatHandlerList(handlers, templates, args.format === 'json' ? 'json' : 'table', { baseDir: ctx.runtime.cwd(), failures, events: events.found });
     ctx.runtime.writeStdout(out.endsWith('\n') ? out : out + '\n');
     const missing = templates.some((t) => t.callables.some((c) => !handlers.some((h) => h.name === c) && !c.startsWith('.')));
     return missing || failures.length > 0 ? 1 : 0;

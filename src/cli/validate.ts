@@ -11,7 +11,7 @@ export default defineCommand({
   args: {
     ...commonArgs,
     paths: { type: 'positional', required: false, description: 'template files or directories (default: [templates] paths)' },
-    handlers: { type: 'boolean', description: 'also resolve every handler.callable (and handler.method) against the discovered handlers' },
+    handlers: { type: 'boolean', description: 'also resolve every handler.callable (and handler.method) and event publisher against the discovered ones' },
     strict: { type: 'boolean', description: 'with --handlers: fail when a handler module fails to import (default: report it and go on)' },
     format: { type: 'string', description: 'text|json', default: 'text' },
   },
@@ -26,13 +26,15 @@ export default defineCommand({
     }
     let handlerNames: Set<string> | null = null;
     let handlerHasMethod: ((callable: string, method: string) => boolean) | null = null;
+    let publisherNames: Set<string> | null = null;
     if (args.handlers) {
       const found = await discoverHandlers(ctx.runtime, ctx.config.handlers.paths, undefined, { strict: args.strict === true, logger: ctx.logger });
       handlerNames = new Set(found.handlers.map((h) => h.name));
+      publisherNames = new Set(['default', ...found.events.publishers.registeredNames]);
       handlerHasMethod = (callable, method) => typeof (found.registry.getHandlerClass(callable)?.prototype as unknown as Record<string, unknown> | undefined)?.[method] === 'function';
     }
     const format = args.format === 'json' ? 'json' : 'text';
-    const result = await runValidate(ctx.runtime, paths, { env: ctx.loaded.environment, format, handlerNames, handlerHasMethod });
+    const result = await runValidate(ctx.runtime, paths, { env: ctx.loaded.environment, format, handlerNames, handlerHasMethod, publisherNames });
     // paths under the working directory are shown relative to it
     const output = format === 'text' ? result.output.split(`${ctx.runtime.cwd()}/`).join('') : result.output;
     ctx.runtime.writeStdout(output.endsWith('\n') ? output : output + '\n');

@@ -87,6 +87,25 @@ const webSchema = v.object({
   auth: v.optional(v.object({ api_key: v.optional(v.string(), '') }), {}),
 });
 
+/** `[events]`: domain events (issue 15) — the outbox's retention and durable delivery to subscriber groups. */
+const eventsSchema = v.object({
+  enabled: v.optional(v.boolean(), true),
+  /** Events (and their deliveries) older than this are deleted, delivered or not. */
+  retention_hours: v.optional(positiveInt, 168),
+  retention_check_interval_seconds: v.optional(positiveInt, 600),
+  /** Deliveries of one event to one subscriber group: attempts before it is dead-lettered. */
+  max_attempts: v.optional(positiveInt, 5),
+  backoff_base_ms: v.optional(positiveInt, 1000),
+  max_backoff_ms: v.optional(positiveInt, 60_000),
+  /** How long a claimed delivery is ours; a subscriber process that dies loses it after this. */
+  lease_seconds: v.optional(positiveInt, 30),
+  /** Fallback poll (push wake-ups via LISTEN/NOTIFY come first); doubles while idle up to max_poll_interval_ms. */
+  poll_interval_ms: v.optional(positiveInt, 1000),
+  max_poll_interval_ms: v.optional(positiveInt, 5000),
+  /** Deliveries claimed (and handled concurrently, one per task) per round. */
+  batch_size: v.optional(positiveInt, 20),
+});
+
 /** The whole configuration; its output type is {@link TaskerConfig}, every key has a default. */
 export const configSchema = v.object({
   /**
@@ -105,6 +124,7 @@ export const configSchema = v.object({
   orchestration: v.optional(orchestrationSchema, {}),
   worker: v.optional(workerSchema, {}),
   web: v.optional(webSchema, {}),
+  events: v.optional(eventsSchema, {}),
   templates: v.optional(v.object({ paths: v.optional(stringList, ['./templates', './config/tasks']) }), {}),
   handlers: v.optional(v.object({ paths: v.optional(stringList, ['./handlers']) }), {}),
   logging: v.optional(

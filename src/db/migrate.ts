@@ -8,7 +8,7 @@ export interface MigrationStatus {
   schema: string;
   current: number;
   latest: number;
-  applied: Array<{ version: number; name: string; applied_at: Date }>;
+  applied: Array<{ version: number; name: string; checksum?: string; applied_at: Date }>;
   pending: Array<{ version: number; name: string }>;
 }
 
@@ -30,7 +30,24 @@ async function appliedVersions(tx: Queryable, schema: string): Promise<Migration
     [`${quoteIdentifier(schema, 'schema')}.tasker_migrations`],
   );
   if (!exists[0]?.ok) return [];
-  return tx.query(`SELECT version, name, applied_at FROM ${quoteIdentifier(schema)}.tasker_migrations ORDER BY version`);
+  return tx.query(`SELECT version, name, checksum, applied_at FROM ${quoteIdentifier(schema)}.tasker_migrations ORDER BY version`);
+}
+
+/**
+ * MIGRATION_MODIFIED when a migration this database already applied has different SQL in this tasker (an
+ * edited migration file would otherwise go unnoticed, and the schema silently differ from the code's).
+ */
+function assertUnmodified(db: Db, applied: ReadonlyArray<{ version: number; name: string; checksum?: string }>, migrations: readonly Migration[]): void {
+  const byVersion = new Map(migrations.map((m) => [m.version, m]));
+  for (const a of applied) {
+    const m = byVersion.get(a.version);
+    if (!m || a.checksum === undefined || a.checksum === m.checksum) continue;
+    throw new TaskerError(
+      'MIGRATION_MODIFIED',
+      `migration ${a.version} (${a.name}) of ${db.description} (schema ${db.schema}) was applied with checksum ${a.checksum}, but this tasker's ${m.name} has ${m.checksum}: an applied migration was edited`,
+      { hint: 'restore the migration as released and put the change in a new numbered migration', details: { version: a.version, applied: a.checksum, bundled: m.checksum } },
+    );
+  }
 }
 
 function newerError(db: Db, current: number, latest: number): TaskerError {
@@ -68,6 +85,7 @@ export async function migrate(db: Db, migrations: readonly Migration[] = bundled
       const applied = await appliedVersions(tx, db.schema);
       const current = applied.reduce((max, a) => Math.max(max, a.version), 0);
       if (current > latest) throw newerError(db, current, latest);
+      assertUnmodified(db, applied, migrations);
       const done = new Set(applied.map((a) => a.version));
       const ran: number[] = [];
       for (const m of migrations) {
@@ -91,4 +109,5 @@ export async function migrate(db: Db, migrations: readonly Migration[] = bundled
 export async function assertCompatible(db: Db, migrations: readonly Migration[] = bundled): Promise<void> {
   const status = await migrationStatus(db, migrations);
   if (status.current > status.latest) throw newerError(db, status.current, status.latest);
+  assertUnmodified(db, status.applied, migrations);
 }

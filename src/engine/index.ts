@@ -28,6 +28,10 @@ import { createTaskOperations } from './operations.ts';
 import { startOrchestratorRole, startWorkerRole, type RoleContext } from './roles.ts';
 import type { FinishedTask, Tasker, TaskerOptions } from './types.ts';
 import { waitForTask } from './wait-for-task.ts';
+import { DomainEvents } from '../events/service.ts';
+import { eventDiscovery } from '../events/discovery.ts';
+import { PublisherRegistry } from '../events/publisher-registry.ts';
+import { SubscriberRegistry } from '../events/subscriber.ts';
 
 export { resolveConfig };
 export { createTaskOperations, type TaskOperations, type TaskOperationsOptions } from './operations.ts';
@@ -46,6 +50,9 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
   const workerId = `tasker-${uuidv7().slice(-12)}`;
   const completionHooks = [...defaultCompletionHooks(config.orchestration), ...(options.hooks ?? [])];
   const failureHooks = [...defaultFailureHooks(), ...(options.failureHooks ?? [])];
+  const publishers = options.publishers ?? new PublisherRegistry();
+  const subscribers = options.subscribers ?? new SubscriberRegistry();
+  const events = new DomainEvents({ config, logger: logger.child({ role: 'events' }), publishers, subscribers, bus, workerId });
   let db: Db | null = options.db ?? null;
   let orchestrator: Orchestrator | null = null;
   let worker: Worker | null = null;
@@ -96,6 +103,7 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
     get namespaces() {
       return namespaces;
     },
+    events,
 
     async start() {
       if (started) return;
@@ -107,11 +115,12 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
         templates = [...templates, ...(await loadTemplatePaths(runtime, config.templates.paths, { env: config.environment, logger }))];
       }
       if (options.discoverHandlerPaths !== false) {
-        handlers = (await discoverHandlers(runtime, config.handlers.paths, registry, { strict: options.strictHandlers, logger })).handlers;
+        handlers = (await discoverHandlers(runtime, config.handlers.paths, registry, { strict: options.strictHandlers, logger, events: eventDiscovery(publishers, subscribers) })).handlers;
       }
       if (!db) db = await openDatabase(config, runtime, { applicationName: `tasker-${workerId}` });
       await migrate(db);
       await store.register(db, templates);
+      await events.start(db, store);
 
       const ctx: RoleContext = { db, config, store, bus, workerId, logger };
       if (options.roles?.orchestrator ?? config.orchestration.enabled) {
@@ -120,7 +129,7 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
         wakers.push(role.waker);
       }
       if (options.roles?.worker ?? config.worker.enabled) {
-        const role = await startWorkerRole(ctx, { runtime, registry, templates });
+        const role = await startWorkerRole(ctx, { runtime, registry, templates, events });
         ({ worker, threadPool, namespaces } = role);
         if (role.waker) wakers.push(role.waker);
       }
@@ -131,6 +140,7 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
       await worker?.stop();
       await threadPool?.stop();
       threadPool = null;
+      await events.stop(config.worker.shutdown_timeout_ms);
       await orchestrator?.stop();
       for (const w of wakers.splice(0)) await w.stop();
       if (db && ownsDb) {

@@ -15,7 +15,9 @@ import type { TemplateStore } from '../templates/store.ts';
 import type { TaskTemplate } from '../templates/types.ts';
 import { listenForCancellations, sqlStepStore } from '../worker/step-store.ts';
 import { ThreadPool } from '../worker/thread-pool.ts';
-import { Worker, workerSettings } from '../worker/worker.ts';
+import { workerSettings } from '../worker/settings.ts';
+import { Worker } from '../worker/worker.ts';
+import type { StepEventsHook } from '../events/service.ts';
 
 /** What both roles are built from. */
 export interface RoleContext {
@@ -65,7 +67,7 @@ export interface WorkerRole {
  */
 export async function startWorkerRole(
   ctx: RoleContext,
-  o: { runtime: Runtime; registry: HandlerRegistry; templates: readonly TaskTemplate[] },
+  o: { runtime: Runtime; registry: HandlerRegistry; templates: readonly TaskTemplate[]; events?: StepEventsHook },
 ): Promise<WorkerRole> {
   const { config, logger } = ctx;
   const namespaces = config.worker.namespaces.length ? config.worker.namespaces : [...new Set(o.templates.map((t) => t.namespace))];
@@ -91,6 +93,7 @@ export async function startWorkerRole(
     cancellations: listenForCancellations(ctx.db, (payload) => workerLogger.warn('ignoring a malformed cancellation notice', { payload })),
     logger: workerLogger, workerId: ctx.workerId, threadPool: threadPool ?? undefined,
     onCompleted: () => ctx.bus.wake(RESULTS_QUEUE),
+    events: o.events,
   });
   worker.start();
   return { worker, waker, threadPool, namespaces };

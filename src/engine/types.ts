@@ -9,6 +9,9 @@ import type { TaskTemplate } from '../templates/types.ts';
 import type { DiscoveredHandler } from '../worker/discovery.ts';
 import type { Worker } from '../worker/worker.ts';
 import type { TaskOperations } from './operations.ts';
+import type { DomainEvents } from '../events/service.ts';
+import type { PublisherRegistry } from '../events/publisher-registry.ts';
+import type { SubscriberRegistry } from '../events/subscriber.ts';
 
 /** Options of {@link createTasker}. */
 export interface TaskerOptions {
@@ -34,6 +37,10 @@ export interface TaskerOptions {
   hooks?: CompletionHook[];
   /** Extra hooks for steps that just failed permanently, after the built-in fail_fast hook. */
   failureHooks?: CompletionHook[];
+  /** Domain event publishers registered in code; discovered ones are added (issue 15). */
+  publishers?: PublisherRegistry;
+  /** Domain event subscribers registered in code; discovered ones are added. */
+  subscribers?: SubscriberRegistry;
 }
 
 /** A finished task, as delivered to {@link Tasker.onTaskFinished}. */
@@ -59,6 +66,8 @@ export interface Tasker extends TaskOperations {
   readonly worker: Worker | null;
   /** Namespaces this process's worker consumes. */
   readonly namespaces: string[];
+  /** Domain events: publishing, the subscribers hosted here, counters. */
+  readonly events: DomainEvents;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Resolves when the task reaches a terminal state (or rejects with TIMEOUT). */

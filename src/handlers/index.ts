@@ -2,7 +2,6 @@
 export { ErrorType, isStandardErrorType, isTypicallyRetryable } from './error-type.ts';
 export {
   StepHandlerResult,
-  isResultShaped,
   type BackoffHint,
   type OrchestrationMetadata,
   type StepHandlerResultJSON,
@@ -11,7 +10,6 @@ export {
 export {
   StepContext,
   createStepContext,
-  silentLogger,
   type StepCheckpoint,
   type StepContextData,
   type StepLogger,
@@ -66,7 +64,6 @@ export {
   checkpointYield,
   createBatchWorkerContext,
   createWorkerOutcome,
-  extractCheckpointYield,
   getBatchContext,
   getBatchWorkerInputs,
   handleNoOpWorker,
@@ -82,7 +79,6 @@ export {
 export { Batchable, BatchableStepHandler, isBatchableClass } from './batchable.ts';
 export { BatchableMixin, applyBatchable } from './batchable-mixin.ts';
 export { PermanentError, RetryableError } from './handler-errors.ts';
-export { resultFromError, wrapReturnValue } from './outcome.ts';
 export {
   Decision,
   defineApiHandler,
@@ -97,7 +93,7 @@ export {
   type HandlerFn,
   type HandlerOptions,
 } from './functional.ts';
-export { describeHandler, type HandlerInfo } from './handler-info.ts';
+export type { HandlerInfo } from './handler-info.ts';
 export {
   ExplicitMappingResolver,
   type BaseResolver,

@@ -1,3 +1,4 @@
+import { silentLogger } from '../logging.ts';
 /** Structured logger handed to handlers; `fields` are merged into the log record. */
 export interface StepLogger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -39,13 +40,6 @@ export interface StepContextData {
   logger: StepLogger;
 }
 
-/** A logger that drops everything; the default when none is given. */
-export const silentLogger: StepLogger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-};
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

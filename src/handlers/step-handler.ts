@@ -57,14 +57,8 @@ export abstract class StepHandler {
   }
 
   /** A failure result (`handler_error`, retryable, by default). */
-  protected failure(
-    message: string,
-    errorType: ErrorType | string = ErrorType.HANDLER_ERROR,
-    retryable = true,
-    metadata?: Record<string, unknown>,
-    errorCode?: string,
-  ): StepHandlerResult {
-    return StepHandlerResult.failure(message, errorType, retryable, metadata, errorCode);
+  protected failure(...args: Parameters<typeof StepHandlerResult.failure>): StepHandlerResult {
+    return StepHandlerResult.failure(...args);
   }
 
   /** `ClassName(name=..., version=...)`. */

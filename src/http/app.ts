@@ -9,6 +9,7 @@ import type { HttpContext } from './context.ts';
 import { createMetricsState } from './metrics-state.ts';
 import { openApiHandler } from './openapi.ts';
 import { addDlqRoutes } from './routes/dlq.ts';
+import { addEventRoutes } from './routes/events.ts';
 import { addHealthRoutes } from './routes/health.ts';
 import { addMetricsRoutes } from './routes/metrics.ts';
 import { addStepRoutes } from './routes/steps.ts';
@@ -71,6 +72,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   addStepRoutes(app, ctx);
   addTemplateRoutes(app, ctx);
   addDlqRoutes(app, ctx);
+  addEventRoutes(app, ctx);
   addHealthRoutes(app, ctx);
   addMetricsRoutes(app, ctx);
   if (config.web.ui) addUiRoutes(app, ctx);

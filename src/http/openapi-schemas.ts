@@ -89,3 +89,8 @@ export const DlqEntrySchema = named('DlqEntry', v.object({
 }));
 /** A page of DLQ entries. */
 export const DlqListSchema = named('DlqList', v.object({ entries: v.array(DlqEntrySchema), pagination }));
+/** A page of domain events. */
+export const EventListSchema = named('EventList', v.object({
+  events: v.array(v.pipe(v.looseObject({}), v.description('a row of the domain_event_log view (README "Domain events")'))),
+  next_after: v.pipe(v.nullable(v.string()), v.description('the last event_seq returned; pass it as `after` to follow')),
+}));

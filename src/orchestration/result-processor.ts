@@ -1,3 +1,4 @@
+import type { StepView } from './task-queries.ts';
 import { RESULTS_QUEUE, deleteTaken, takeVisible } from '../queue/sql.ts';
 import type { BackoffConfig } from './backoff.ts';
 import type { Db, Queryable } from '../db/types.ts';
@@ -15,15 +16,8 @@ export type CompletionHook = (
   template: TaskTemplate,
 ) => Promise<void>;
 
-interface LoadedStep {
-  step_uuid: string;
+interface LoadedStep extends Pick<StepView, 'step_uuid' | 'name' | 'template_step_name' | 'state' | 'attempts' | 'max_attempts' | 'retryable'> {
   task_uuid: string;
-  name: string;
-  template_step_name: string;
-  state: string;
-  attempts: number;
-  max_attempts: number;
-  retryable: boolean;
   results: Record<string, unknown> | null;
   named_task_id: number;
 }

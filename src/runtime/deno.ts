@@ -1,12 +1,30 @@
 import { pathToFileURL } from 'node:url';
-import { readTextFile, writeTextFile, stat, listFiles } from './fs.ts';
+import { files } from './fs.ts';
 import { webWorkerThread } from './web-worker.ts';
 import type { FetchHandler, Runtime, ServerHandle, SignalName } from './types.ts';
+
+/**
+ * Deno's environment as a live record, like Node's and Bun's `process.env`: reads see variables set after
+ * start-up (by this process or a library), where `Deno.env.toObject()` would be a snapshot.
+ */
+function liveEnv(): Record<string, string | undefined> {
+  return new Proxy({} as Record<string, string | undefined>, {
+    get: (_, key) => (typeof key === 'string' ? Deno.env.get(key) : undefined),
+    has: (_, key) => typeof key === 'string' && Deno.env.get(key) !== undefined,
+    set: (_, key, value) => (typeof key === 'string' && (Deno.env.set(key, String(value)), true)),
+    deleteProperty: (_, key) => (typeof key === 'string' && (Deno.env.delete(key), true)),
+    ownKeys: () => Object.keys(Deno.env.toObject()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const value = typeof key === 'string' ? Deno.env.get(key) : undefined;
+      return value === undefined ? undefined : { value, enumerable: true, configurable: true, writable: true };
+    },
+  });
+}
 
 // The slice of the Deno global this adapter calls.
 declare const Deno: {
   version: { deno: string };
-  env: { toObject(): Record<string, string> };
+  env: { get(key: string): string | undefined; set(key: string, value: string): void; delete(key: string): void; toObject(): Record<string, string> };
   args: string[];
   pid: number;
   exit(code: number): never;
@@ -44,7 +62,7 @@ async function serve(fetch: FetchHandler, options: { hostname: string; port: num
 export const denoRuntime = {
   name: 'deno',
   version: Deno.version.deno,
-  env: Deno.env.toObject(),
+  env: liveEnv(),
   argv: Deno.args,
   pid: Deno.pid,
   isTTY: Deno.stdout.isTerminal(),
@@ -59,10 +77,7 @@ export const denoRuntime = {
   serve,
   startThread: webWorkerThread,
   importModule: (path: string) => import(pathToFileURL(path).href) as Promise<Record<string, unknown>>,
-  readTextFile,
-  writeTextFile,
-  stat,
-  listFiles,
+  ...files,
   isProcessAlive(pid: number) {
     try {
       Deno.kill(pid, 'SIGCONT');

@@ -41,3 +41,6 @@ export async function listFiles(dir: string): Promise<string[]> {
   await walk(resolve(dir));
   return out.sort();
 }
+
+/** The four file members of the runtime contract, for the adapters to spread. */
+export const files = { readTextFile, writeTextFile, stat, listFiles };

@@ -1,8 +1,7 @@
 import { getRequestListener } from '@hono/node-server';
 import { createServer } from 'node:http';
-import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { readTextFile, writeTextFile, stat, listFiles } from './fs.ts';
+import { processHost } from './process-host.ts';
 import { importNodeModule } from './node-import.ts';
 import type { FetchHandler, Runtime, ServerHandle, ThreadHandle } from './types.ts';
 
@@ -55,42 +54,8 @@ function startThread(moduleUrl: string | URL, workerData?: unknown): ThreadHandl
 export const nodeRuntime = {
   name: 'node',
   version: process.versions.node,
-  env: process.env,
-  argv: process.argv.slice(2),
-  pid: process.pid,
-  isTTY: Boolean(process.stdout.isTTY),
-  exit: (code: number) => process.exit(code),
-  cwd: () => process.cwd(),
-  hostname: () => hostname(),
-  memoryRss: () => process.memoryUsage.rss(),
-  onSignal(signal, fn) {
-    process.on(signal, fn);
-    return () => void process.off(signal, fn);
-  },
+  ...processHost,
   serve,
   startThread,
   importModule: importNodeModule,
-  readTextFile,
-  writeTextFile,
-  stat,
-  listFiles,
-  isProcessAlive(pid: number) {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (err) {
-      return (err as { code?: string }).code === 'EPERM';
-    }
-  },
-  uid: () => process.getuid?.() ?? null,
-  signalProcess(pid: number, signal: 'SIGINT' | 'SIGTERM' | 'SIGQUIT' | 'SIGKILL') {
-    try {
-      process.kill(pid, signal);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  writeStdout: (text: string) => void process.stdout.write(text),
-  writeStderr: (text: string) => void process.stderr.write(text),
 } satisfies Runtime;

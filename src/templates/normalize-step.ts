@@ -1,12 +1,13 @@
 // Raw step map → StepTemplate: aliases resolved, defaults applied, field types checked.
 import {
-  fieldPath, isRecord, readArray, readBoolean, readEnum, readInteger, readPositiveNumber, readRecord, readString,
+  fieldPath, isRecord, readBoolean, readEnum, readInteger, readPositiveNumber, readRecord, readString,
   readStringList, report, reportType, warnUnknownKeys, type FieldContext,
 } from './fields.ts';
 import {
   BackoffKinds, DEFAULT_BATCH, DEFAULT_RETRY, FailureStrategies, StepTypes,
   type BatchConfig, type HandlerRef, type RetryPolicy, type StepTemplate,
 } from './types.ts';
+import { readEventDeclarations } from './events.ts';
 
 const STEP_KEYS = new Set([
   'name', 'description', 'type', 'step_type', 'dependencies', 'depends_on', 'handler', 'retry',
@@ -103,7 +104,7 @@ export function normalizeStep(ctx: FieldContext, value: unknown, path: string): 
     retry: { ...DEFAULT_RETRY, ...readRetryFields(ctx, value.retry, fieldPath(path, 'retry')) },
     timeoutSeconds: readPositiveNumber(ctx, value.timeout_seconds, fieldPath(path, 'timeout_seconds')) ?? null,
     batchConfig: value.batch_config == null ? null : normalizeBatchConfig(ctx, value.batch_config, fieldPath(path, 'batch_config')),
-    publishesEvents: readArray(ctx, value.publishes_events, fieldPath(path, 'publishes_events')) ?? [],
+    publishesEvents: readEventDeclarations(ctx, value.publishes_events, fieldPath(path, 'publishes_events')),
     resultSchema: value.result_schema ?? null,
   };
   const description = readString(ctx, value.description, fieldPath(path, 'description'));

@@ -3,17 +3,18 @@ import {
   fieldPath, isRecord, readArray, readEnum, readRecord, readString, reportType, warnUnknownKeys, type FieldContext,
 } from './fields.ts';
 import { applyEnvironments } from './environments.ts';
+import { readEventCatalogue } from './events.ts';
 import { readLifecycle } from './lifecycle.ts';
 import { normalizeStep } from './normalize-step.ts';
 import { DEFAULT_RETRY, IdentityStrategies, type StepTemplate, type TaskTemplate } from './types.ts';
 
 const TEMPLATE_KEYS = new Set([
   'name', 'namespace_name', 'version', 'description', 'metadata', 'input_schema', 'identity_strategy',
-  'steps', 'environments', 'lifecycle',
+  'steps', 'environments', 'lifecycle', 'domain_events',
 ]);
 // Keys the original tasker system writes in its templates; they carry nothing this engine uses.
 const LEGACY_TEMPLATE_KEYS = new Set([
-  'task_handler', 'system_dependencies', 'domain_events', 'named_steps', 'loaded_from', 'module_namespace',
+  'task_handler', 'system_dependencies', 'named_steps', 'loaded_from', 'module_namespace',
   'task_handler_class', 'default_dependent_system', 'custom_events', 'schema',
 ]);
 
@@ -37,6 +38,8 @@ export function normalizeTemplate(ctx: FieldContext, data: unknown, env: string 
     steps: readSteps(ctx, data.steps),
     lifecycle: readLifecycle(ctx, data.lifecycle),
   };
+  const domainEvents = readEventCatalogue(ctx, data.domain_events);
+  if (domainEvents.length) template.domainEvents = domainEvents;
   const description = readString(ctx, data.description, 'description');
   if (description !== undefined) template.description = description;
   applyEnvironments(ctx, data.environments, template.steps, env);

@@ -1,6 +1,7 @@
 // Problem output for `tasker validate`: text lines or JSON, plus the validate command's core.
 import { loadTemplates, templateKey, type TemplateFiles } from './load.ts';
 import type { Problem, TaskTemplate, TemplateLoadOptions } from './types.ts';
+import { publisherReferences } from './events.ts';
 
 /** Output formats of `tasker validate`. */
 export type ProblemFormat = 'text' | 'json';
@@ -24,6 +25,8 @@ export interface RunValidateOptions extends TemplateLoadOptions {
   format?: ProblemFormat;
   handlerNames?: ReadonlySet<string> | null;
   handlerHasMethod?: ((callable: string, method: string) => boolean) | null;
+  /** With `handlerNames`: the registered domain event publisher names (a `publisher:` naming another is an error). */
+  publisherNames?: ReadonlySet<string> | null;
 }
 
 /** What `tasker validate` prints and exits with. */
@@ -37,6 +40,7 @@ export interface RunValidateResult {
 export async function runValidate(files: TemplateFiles, paths: readonly string[], options: RunValidateOptions = {}): Promise<RunValidateResult> {
   const { templates, problems } = await loadTemplates(files, paths, options);
   if (options.handlerNames) problems.push(...missingHandlers(templates, options.handlerNames, options.handlerHasMethod ?? null));
+  if (options.publisherNames) problems.push(...missingPublishers(templates, options.publisherNames));
   if (templates.length === 0 && problems.length === 0) {
     problems.push({ severity: 'error', file: paths.join(', ') || '(no paths)', path: '', message: 'no template files found (expected .yaml, .yml or .toml files)' });
   }
@@ -85,4 +89,15 @@ function missingHandlers(
     });
   }
   return problems;
+}
+
+function missingPublishers(templates: readonly TaskTemplate[], known: ReadonlySet<string>): Problem[] {
+  return publisherReferences(templates)
+    .filter((ref) => !known.has(ref.publisher))
+    .map((ref) => ({
+      severity: 'error' as const,
+      file: ref.template.sourceFile ?? templateKey(ref.template),
+      path: ref.path,
+      message: `publisher "${ref.publisher}" is not registered (discovered: ${[...known].join(', ') || 'none'}); export a BasePublisher subclass with that publisherName from the handler path, or remove publisher:`,
+    }));
 }

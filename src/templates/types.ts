@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors.ts';
 // The normalized template model: what the parser produces, the validator checks and the engine stores as JSON.
+import type { EventCatalogEntry, EventDeclaration } from '../events/types.ts';
 
 /** The kinds of step a template can declare (DESIGN §5, §6.7, §6.8). */
 export const StepTypes = ['standard', 'decision', 'deferred_convergence', 'batchable', 'batch_worker'] as const;
@@ -57,7 +58,8 @@ export interface StepTemplate {
   retry: RetryPolicy;
   timeoutSeconds: number | null;
   batchConfig: BatchConfig | null;
-  publishesEvents: unknown[];
+  /** Events this step publishes (`publishes_events`, issue 15). */
+  publishesEvents: EventDeclaration[];
   resultSchema: unknown | null;
 }
 
@@ -71,6 +73,8 @@ export interface TaskTemplate {
   inputSchema: Record<string, unknown> | null;
   identityStrategy: IdentityStrategy;
   steps: StepTemplate[];
+  /** The top-level `domain_events` catalogue (empty: any event name may be published). */
+  domainEvents?: EventCatalogEntry[];
   /** Staleness thresholds and actions (see `templates/lifecycle.ts`). */
   lifecycle: Record<string, number | string | boolean>;
   sourceFile?: string;

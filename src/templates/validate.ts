@@ -5,6 +5,7 @@ import { versionProblem } from './version.ts';
 import type { Locator } from './source.ts';
 import { IdentityStrategies, type Problem, type TaskTemplate } from './types.ts';
 import { validateSteps } from './validate-steps.ts';
+import { validateTemplateEvents } from './events.ts';
 
 const NAMESPACE_RE = /^[A-Za-z0-9_]{1,29}$/;
 /** Options of {@link validateTemplate}: `locate` maps field paths to source lines when the file is known. */
@@ -34,5 +35,6 @@ export function validateTemplate(template: TaskTemplate, options: ValidateOption
     if (error) report(ctx, 'error', 'input_schema', `not a valid JSON Schema: ${error}`);
   }
   validateSteps(ctx, template);
+  validateTemplateEvents(ctx, template);
   return ctx.problems;
 }

@@ -11,6 +11,7 @@ import { HandlerRegistry } from '../handlers/registry.ts';
 import { isHandlerClass, type HandlerType, type StepHandlerClass } from '../handlers/step-handler.ts';
 import type { Runtime } from '../runtime/index.ts';
 import type { Logger } from '../logging.ts';
+import { collectEventExports, eventDiscovery, formatEventComponents, type DiscoveredEventComponent, type EventDiscovery } from '../events/discovery.ts';
 
 /** One discovered handler: what `tasker handlers list` prints. */
 export interface DiscoveredHandler {
@@ -36,6 +37,8 @@ export interface DiscoveryResult {
   handlers: DiscoveredHandler[];
   /** Modules that failed to import (empty in strict mode, which throws instead). */
   failures: DiscoveryFailure[];
+  /** Domain event publishers and subscribers the modules export (issue 15). */
+  events: EventDiscovery;
 }
 
 /** Options of {@link discoverHandlers}. */
@@ -44,6 +47,8 @@ export interface DiscoveryOptions {
   strict?: boolean;
   /** Where a failed import is reported (warn). */
   logger?: Pick<Logger, 'warn'>;
+  /** Where exported publishers and subscribers are registered (default: new registries). */
+  events?: EventDiscovery;
 }
 
 const MODULE_EXT = /\.(ts|mts|js|mjs)$/;
@@ -126,6 +131,7 @@ export async function discoverHandlers(
   const failures: DiscoveryFailure[] = [];
   const origin = new Map<string, { cls: StepHandlerClass; file: string }>();
   const seenFiles = new Set<string>();
+  const events = options.events ?? eventDiscovery();
   const load = async (file: string): Promise<number> => {
     if (seenFiles.has(file)) return 0;
     seenFiles.add(file);
@@ -140,7 +146,7 @@ export async function discoverHandlers(
       options.logger?.warn('handler module failed to import; its handlers are not registered', { file, reason, hint: error.hint });
       return 0;
     }
-    let count = 0;
+    let count = collectEventExports(mod, file, events);
     for (const cls of handlerExports(mod)) {
       const info = describeHandler(cls);
       const previous = origin.get(info.name);
@@ -167,7 +173,7 @@ export async function discoverHandlers(
     for (const file of indexes) count += await load(file);
     if (indexes.length === 0 || count === 0) for (const file of await allModulesOf(runtime, root)) await load(file);
   }
-  return { registry, handlers, failures };
+  return { registry, handlers, failures, events };
 }
 
 /** A loaded template as the handler listing needs it: identity, file and the callables of its steps. */
@@ -194,7 +200,7 @@ export function formatHandlerList(
   handlers: DiscoveredHandler[],
   templates: TemplateCallables[],
   format: 'table' | 'json',
-  options: { baseDir?: string; failures?: DiscoveryFailure[] } = {},
+  options: { baseDir?: string; failures?: DiscoveryFailure[]; events?: DiscoveredEventComponent[] } = {},
 ): string {
   const label = (t: TemplateCallables): string => `${t.namespace}/${t.name}@${t.version}`;
   const showFile = (f: string): string => (options.baseDir ? relative(options.baseDir, f) || basename(f) : f);
@@ -211,7 +217,10 @@ export function formatHandlerList(
   }
   const missing = [...missingMap].sort(([a], [b]) => a.localeCompare(b)).map(([callable, ts]) => ({ callable, templates: ts }));
   const failures = (options.failures ?? []).map((f) => ({ file: showFile(f.file), reason: f.reason }));
-  if (format === 'json') return JSON.stringify({ handlers: rows, missing, failures }, null, 2);
+  const events = (options.events ?? []).map((e) => ({ ...e, file: showFile(e.file) }));
+  const publishers = events.filter((e) => e.kind === 'publisher').map(({ kind: _k, patterns: _p, ...e }) => e);
+  const subscribers = events.filter((e) => e.kind === 'subscriber').map(({ kind: _k, name, ...e }) => ({ group: name, ...e }));
+  if (format === 'json') return JSON.stringify({ handlers: rows, missing, failures, publishers, subscribers }, null, 2);
   const table = [
     ['NAME', 'KIND', 'TYPE', 'VERSION', 'FILE', 'TEMPLATES'],
     ...rows.map((r) => [r.name, r.kind, r.type, r.version, r.file, r.templates.join(', ') || '-']),
@@ -219,6 +228,7 @@ export function formatHandlerList(
   const widths = table[0].map((_, col) => Math.max(...table.map((row) => row[col].length)));
   const lines = table.map((row) => row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]))).join('  '));
   lines.push('', `${rows.length} handler${rows.length === 1 ? '' : 's'}`);
+  if (events.length > 0) lines.push('', ...formatEventComponents(events));
   if (missing.length > 0) {
     lines.push('', `MISSING: ${missing.length} callable${missing.length === 1 ? '' : 's'} used by templates resolve to no handler:`);
     for (const m of missing) lines.push(`  ✗ ${m.callable}  (used by ${m.templates.join(', ')})`);

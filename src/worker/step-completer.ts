@@ -1,5 +1,6 @@
 import { RESULTS_QUEUE, deleteMessagesById, insertMessages, notifyResults, resultMessage, setVisibility } from '../queue/sql.ts';
 import type { Queryable } from '../db/types.ts';
+import type { OutboxEvent } from '../events/outbox.ts';
 
 /** One finished execution to record. */
 export interface Completion {
@@ -9,6 +10,8 @@ export interface Completion {
   success: boolean;
   /** The snake_case StepHandlerResult JSON, already encoded (and size-checked: see result-encoding.ts). */
   resultsJson: string;
+  /** Durable domain events of this result, written with it if it is accepted (issue 15). */
+  events?: readonly OutboxEvent[];
 }
 
 // Fenced on claim_token: a completion from a claim that lost its lease (someone re-claimed the step)

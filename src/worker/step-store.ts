@@ -1,4 +1,5 @@
-import type { Db, Queryable } from '../db/types.ts';
+import type { Db } from '../db/types.ts';
+import { completeWithEvents } from '../events/outbox.ts';
 import { CANCEL_CHANNEL } from '../queue/names.ts';
 import { claimSteps, type ClaimOptions, type ClaimOutcome } from './step-claimer.ts';
 import { completeSteps, extendLeases, releaseLeases, saveCheckpoint, type Completion } from './step-completer.ts';
@@ -29,7 +30,7 @@ export interface StepStore {
 
 /** Options of {@link sqlStepStore}. */
 export interface SqlStepStoreOptions extends Omit<ClaimOptions, 'limit'> {
-  db: Queryable;
+  db: Db;
 }
 
 /** The {@link StepStore} over tasker's tables. */
@@ -37,7 +38,8 @@ export function sqlStepStore(o: SqlStepStoreOptions): StepStore {
   const { db } = o;
   return {
     claim: (limit) => claimSteps(db, { ...o, limit }),
-    complete: (completions) => completeSteps(db, completions, o.notify, o.workerId),
+    // a completion's durable domain events are written in its transaction, only if the fence accepted it
+    complete: (completions) => completeWithEvents(db, completions, (q) => completeSteps(q, completions, o.notify, o.workerId), { notify: o.notify, sender: o.workerId }),
     extend: (leases) => extendLeases(db, leases, o.leaseSeconds),
     release: (leases) => releaseLeases(db, leases, o.workerId),
     checkpoint: (lease, checkpoint) => saveCheckpoint(db, lease.stepUuid, lease.claimToken, checkpoint),

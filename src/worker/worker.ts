@@ -1,4 +1,3 @@
-import type { TaskerConfig } from '../config/schema.ts';
 import { isConnectionLost, isTransientDbError } from '../db/connection-errors.ts';
 import type { Logger } from '../logging.ts';
 import type { HandlerRegistry } from '../handlers/registry.ts';
@@ -6,12 +5,15 @@ import type { StepHandlerResult } from '../handlers/step-handler-result.ts';
 import type { ClaimedStep } from './step-claimer.ts';
 import type { CancelSubscription, Lease, StepStore } from './step-store.ts';
 import { CompletionBatcher } from './completion-batcher.ts';
+import type { Completion } from './step-completer.ts';
 import type { ThreadPool } from './thread-pool.ts';
 import { AbortKind, abortKindOf, abortWith } from './abort.ts';
 import { executeStep, type ExecutionDeps, type TemplateLookup } from './step-execution.ts';
 import type { WorkSignal } from '../queue/waker.ts';
+import type { WorkerSettings } from './settings.ts';
 import { encodeResult, invalidResult } from './result-encoding.ts';
 import { waitBeforeRetry } from '../db/reconnect.ts';
+import type { StepEventsHook } from '../events/service.ts';
 
 /** Live numbers for status lines, health and metrics. */
 export interface WorkerStats {
@@ -24,36 +26,6 @@ export interface WorkerStats {
   inFlight: number;
   /** Step execution durations in ms since the last read (for the histogram). */
   durations: Array<{ namespace: string; ms: number; success: boolean }>;
-}
-
-/** The numbers the loop uses, taken from `[worker]` and `[common.queues]` by {@link workerSettings}. */
-export interface WorkerSettings {
-  /** Handlers running at once; the loop claims nothing while this many run (load shedding). */
-  maxConcurrent: number;
-  /** Most steps claimed per round trip. */
-  claimBatchSize: number;
-  /** Lease length; the heartbeat renews every min(heartbeatMs, lease / 3). */
-  leaseSeconds: number;
-  heartbeatMs: number;
-  /** Handler timeout for steps whose template sets none. */
-  handlerTimeoutMs: number;
-  /** Largest encoded result accepted (RESULT_TOO_LARGE above it). */
-  maxResultBytes: number;
-  /** How long `stop()` waits for in-flight handlers before aborting them and releasing their leases. */
-  shutdownTimeoutMs: number;
-}
-
-/** {@link WorkerSettings} from a configuration. */
-export function workerSettings(config: TaskerConfig): WorkerSettings {
-  return {
-    maxConcurrent: config.worker.max_concurrent_handlers,
-    claimBatchSize: config.common.queues.claim_batch_size,
-    leaseSeconds: config.common.queues.visibility_timeout_seconds,
-    heartbeatMs: config.worker.heartbeat_interval_ms,
-    handlerTimeoutMs: config.worker.handler_timeout_ms,
-    maxResultBytes: config.worker.max_result_bytes,
-    shutdownTimeoutMs: config.worker.shutdown_timeout_ms,
-  };
 }
 
 /** Options for {@link Worker}: its primitives (store, signal, lookups) and numbers, no database or config. */
@@ -74,6 +46,8 @@ export interface WorkerOptions {
   onCompleted?: () => void;
   /** Run handlers in worker threads (`[worker] isolation = "thread"`); handlers the threads don't know run in-process. */
   threadPool?: ThreadPool;
+  /** Domain events: planned before a result is recorded, written with it, dispatched once it is committed (issue 15). */
+  events?: StepEventsHook;
 }
 
 /** One execution of a claimed step; keyed by claim token, since one process may hold two claims of a step. */
@@ -237,7 +211,11 @@ export class Worker {
    * PostgreSQL refuses (e.g. a \u0000 in a jsonb string) is replaced once by a permanent RESULT_INVALID failure.
    */
   async #complete(step: ClaimedStep, handler: string, result: StepHandlerResult, json: string, log: Logger): Promise<void> {
-    let completion = { ...leaseOf(step), success: result.success, resultsJson: json };
+    let plan = await this.#o.events?.plan(step, result).catch((err) => {
+      log.error('planning the step\'s domain events failed; none are published for this result', { error: (err as Error).message });
+      return null;
+    }) ?? null;
+    let completion: Completion = { ...leaseOf(step), success: result.success, resultsJson: json, events: plan?.outbox };
     let replaced = false;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -245,7 +223,7 @@ export class Worker {
         if (!accepted.has(step.claim_token)) {
           this.stats.lostLeases++;
           log.warn('completion rejected: the lease was lost and the step re-claimed elsewhere');
-        }
+        } else if (plan) this.#o.events?.committed(plan);
         this.#o.onCompleted?.();
         return;
       } catch (err) {
@@ -256,7 +234,8 @@ export class Worker {
           }
           log.error('the database refused the step result; recording it as a RESULT_INVALID failure', { handler, error: (err as Error).message });
           const failure = invalidResult(handler, `PostgreSQL refused it: ${(err as Error).message}`);
-          completion = { ...completion, success: false, resultsJson: JSON.stringify(failure.toJSON()) };
+          completion = { ...completion, success: false, resultsJson: JSON.stringify(failure.toJSON()), events: undefined };
+          plan = null;
           replaced = true;
           continue;
         }

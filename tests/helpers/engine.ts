@@ -9,6 +9,7 @@ import type { TaskerConfigInput } from '../../src/config/schema.ts';
 import { parseTemplate } from '../../src/templates/index.ts';
 import type { TaskTemplate } from '../../src/templates/types.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
+import { runtimeCommand, type RuntimeName } from './cli.ts';
 
 /** The repository root (tests run from it, child processes are started in it). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -142,11 +143,17 @@ export interface SpawnEngineOptions {
   /** `[worker] max_concurrent_handlers`. */
   concurrency?: number;
   env?: Record<string, string>;
+  /** Another engine script (default tests/fixtures/engine/engine-process.ts). */
+  script?: string;
+  /** Run it under bun or deno instead of this Node.js. */
+  runtime?: RuntimeName;
 }
 
 /** Starts tests/fixtures/engine/engine-process.ts in a new process and waits for its `ready` line. */
 export async function spawnEngine(options: SpawnEngineOptions): Promise<EngineProcess> {
-  const child = spawn(process.execPath, ['bin/run-ts.mjs', 'tests/fixtures/engine/engine-process.ts'], {
+  const script = options.script ?? 'tests/fixtures/engine/engine-process.ts';
+  const [cmd, argv] = options.runtime && options.runtime !== 'node' ? runtimeCommand(options.runtime, script) : [process.execPath, ['bin/run-ts.mjs', script]];
+  const child = spawn(cmd, argv, {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -33,18 +33,23 @@ describe('migrations on PostgreSQL', () => {
     else expect(Number(v)).toBeGreaterThanOrEqual(150000);
   });
 
+  const latest = migrations[migrations.length - 1].version;
+
   it('keeps the generated module in step with the .sql files', () => {
     expect(renderMigrationsModule()).toContain(migrations[migrations.length - 1].checksum);
-    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    // strictly increasing; gaps are allowed (parallel branches take their own number ranges)
+    const versions = migrations.map((m) => m.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(versions.length);
   });
 
   it('applies everything once even when four processes migrate at the same moment', async () => {
     const dbs = await Promise.all([1, 2, 3, 4].map(() => connect('race')));
     const results = await Promise.all(dbs.map((db) => migrate(db)));
     const applied = results.flat();
-    expect(applied.sort()).toEqual(migrations.map((m) => m.version));
+    expect(applied.sort((a, b) => a - b)).toEqual(migrations.map((m) => m.version));
     const status = await migrationStatus(dbs[0]);
-    expect(status.current).toBe(migrations.length);
+    expect(status.current).toBe(latest);
     expect(status.pending).toEqual([]);
     const tables = await dbs[0].query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'race'`);
     expect(tables[0].n).toBeGreaterThanOrEqual(12);
@@ -60,13 +65,26 @@ describe('migrations on PostgreSQL', () => {
   it('refuses a database migrated by a newer tasker', async () => {
     const db = await connect('from_future');
     await migrate(db);
-    await db.query(`INSERT INTO from_future.tasker_migrations (version, name, checksum) VALUES ($1, 'from_the_future', 'x')`, [migrations.length + 1]);
+    await db.query(`INSERT INTO from_future.tasker_migrations (version, name, checksum) VALUES ($1, 'from_the_future', 'x')`, [latest + 1]);
     for (const attempt of [() => migrate(db), () => assertCompatible(db)]) {
       const err = await attempt().then(() => null, (e: unknown) => e);
       expect(err).toBeInstanceOf(TaskerError);
       expect((err as TaskerError).code).toBe('MIGRATION_NEWER');
-      expect((err as TaskerError).message).toContain(`is at migration ${migrations.length + 1}, newer than this tasker knows (${migrations.length})`);
+      expect((err as TaskerError).message).toContain(`is at migration ${latest + 1}, newer than this tasker knows (${latest})`);
     }
+  });
+
+  it('refuses to run when an applied migration was edited (checksums are verified, not only stored)', async () => {
+    const db = await connect('edited');
+    await migrate(db);
+    const edited = migrations.map((m, i) => (i === 0 ? { ...m, sql: `${m.sql}\n-- edited`, checksum: 'not-the-applied-checksum' } : m));
+    for (const attempt of [() => migrate(db, edited), () => assertCompatible(db, edited)]) {
+      const err = await attempt().then(() => null, (e: unknown) => e);
+      expect((err as TaskerError).code).toBe('MIGRATION_MODIFIED');
+      expect((err as TaskerError).message).toContain(`migration 1 (${migrations[0].name})`);
+    }
+    // the released migrations still pass
+    expect(await migrate(db)).toEqual([]);
   });
 
   it('rejects an invalid schema name before building any SQL', async () => {

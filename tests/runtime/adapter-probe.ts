@@ -5,6 +5,11 @@ import { getRuntime, detectRuntimeName } from '../../src/runtime/index.ts';
 const rt = await getRuntime();
 const out: Record<string, unknown> = { detected: detectRuntimeName(), name: rt.name, version: rt.version, pid: rt.pid };
 out.envSeen = rt.env.TASKER_PROBE_VAR ?? null;
+// the environment is live on every runtime: a variable set after start-up (here by the host's own API) is seen
+const g = globalThis as { Deno?: { env: { set(k: string, v: string): void } }; process?: { env: Record<string, string> } };
+if (g.Deno) g.Deno.env.set('TASKER_PROBE_LATE', 'late');
+else g.process!.env.TASKER_PROBE_LATE = 'late';
+out.envLive = rt.env.TASKER_PROBE_LATE ?? null;
 out.argv = rt.argv;
 out.cwdOk = rt.cwd().length > 0;
 out.hostnameOk = rt.hostname().length > 0;

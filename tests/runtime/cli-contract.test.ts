@@ -35,6 +35,7 @@ const exampleInputs = () => ({
   'conditional_approval/conditional_approval': { amount: 2500, requester: 'ana' },
   'csv_processing/csv_processing': { csv_file_path: 'examples/data/products.csv' },
   'api_examples/fetch_and_summarize': { base_url: apiUrl, resource_id: 7 },
+  'order_events/order_events': { order_id: 'A-1', amount: 19.99 },
 });
 
 describe.each(RUNTIMES.map((r) => [r]))('tasker CLI under %s', (runtime: RuntimeName) => {
@@ -64,7 +65,7 @@ describe.each(RUNTIMES.map((r) => [r]))('tasker CLI under %s', (runtime: Runtime
   it('validates the examples (exit 0) and reports the broken corpus with file, line and path (exit 1)', async () => {
     const ok = await runCli(runtime, ['validate', 'examples/templates']);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toContain('7 valid templates, 0 errors');
+    expect(ok.stdout).toContain('8 valid templates, 0 errors');
     const bad = await runCli(runtime, ['validate', 'tests/fixtures/templates/broken']);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('tests/fixtures/templates/broken/cycle.yaml:6: error steps[0].dependencies: dependency cycle: a → b → c → a');
@@ -114,7 +115,8 @@ describe.each(RUNTIMES.map((r) => [r]))('tasker CLI under %s', (runtime: Runtime
   it('smoke-runs every example workflow on the embedded database', async () => {
     const r = await runCli(runtime, ['smoke', 'examples/templates', '--input', JSON.stringify(exampleInputs()), '--timeout', '60']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain('7 task(s), all complete');
+    expect(r.stdout).toContain('8 task(s), all complete');
+    expect(r.stdout).toMatch(/ship_order +complete .*\{"order_id":"A-1","tracking":"TRK-A-1"\}/);
     expect(r.stdout).toMatch(/linear_step_4 +complete +1\/\d+ +\{"value":69\}/);
     expect(r.stdout).toMatch(/tree_final_convergence +complete .*\{"value":221\}/);
     const json = await runCli(runtime, ['smoke', 'examples/templates/conditional_approval.yaml', 'examples/templates/csv_processing.yaml', 'examples/templates/api_step.yaml', '--input', JSON.stringify(exampleInputs()), '--format', 'json']);

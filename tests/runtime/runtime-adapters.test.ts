@@ -15,6 +15,7 @@ describe.each(RUNTIMES.map((r) => [r]))('the %s adapter', (runtime: RuntimeName)
     expect(out.name).toBe(runtime);
     expect(out.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(out.envSeen).toBe('probe-value');
+    expect(out.envLive).toBe('late');
     expect(out.argv).toEqual(['first', '--second']);
     expect(out).toMatchObject({ cwdOk: true, hostnameOk: true, rssOk: true, selfAlive: true, deadAlive: false, signals: true });
     expect(out.serve).toEqual({ status: 201, header: 'yes', json: { method: 'POST', path: '/echo', body: { n: 42 } } });

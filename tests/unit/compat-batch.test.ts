@@ -1,9 +1,10 @@
+import { extractCheckpointYield } from '../../src/handlers/batch-worker.ts';
 // The original worker's batch API (names and shapes of @tasker-systems/tasker), one check per function.
 import { describe, expect, it } from 'vitest';
 import {
   BatchableMixin, BatchableStepHandler, StepHandler, aggregateBatchResults, applyBatchable, batchAnalyzerSuccess,
   batchWorkerSuccess, createBatchOutcome, createBatchWorkerContext, createBatches, createCursorConfig, createCursorConfigs,
-  createCursorRanges, createStepContext, createWorkerOutcome, extractCheckpointYield, getBatchContext, getBatchWorkerInputs,
+  createCursorRanges, createStepContext, createWorkerOutcome, getBatchContext, getBatchWorkerInputs,
   isCreateBatches, isNoBatches, noBatches, StepHandlerResult, type Batchable, type StepContext,
 } from '../../src/index.ts';
 

@@ -8,7 +8,7 @@ import {
   ClassLookupResolver, ExplicitMappingResolver, HandlerRegistry, MethodDispatchError, MethodDispatchWrapper, ModulePathResolver,
   NoResolverMatchError, RegistryResolver, ResolutionError, ResolverChain, ResolverNotFoundError, StepHandler, createLogger,
   createStepContext, effectiveMethod, fromCallable, fromDto, hasResolverHint, logDebug, logError, logInfo, logTrace, logWarn,
-  normalizeToDefinition, setDefaultLogger, silentTaskerLogger, usesMethodDispatch, type HandlerDefinition, type Logger,
+  normalizeToDefinition, setDefaultLogger, silentLogger, usesMethodDispatch, type HandlerDefinition, type Logger,
   type StepHandlerResult,
 } from '../../src/index.ts';
 
@@ -170,7 +170,7 @@ describe('logging helpers', () => {
   it('write through the installed logger; createLogger presets fields', () => {
     const lines: Array<[string, string, unknown]> = [];
     const capture = (level: string) => (m: string, f?: Record<string, unknown>) => void lines.push([level, m, f]);
-    const logger: Logger = { ...silentTaskerLogger, debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
+    const logger: Logger = { ...silentLogger, debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
     setDefaultLogger(logger);
     try {
       logTrace('t', { a: 1 });

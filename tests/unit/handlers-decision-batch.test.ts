@@ -1,3 +1,4 @@
+import { extractCheckpointYield } from '../../src/handlers/batch-worker.ts';
 import { describe, expect, it } from 'vitest';
 import {
   BatchableStepHandler,
@@ -13,7 +14,6 @@ import {
   cursorConfigsForWorkers,
   cursorConfigsOfSize,
   detectAggregationScenario,
-  extractCheckpointYield,
   getBatchContext,
   handleNoOpWorker,
   noBatchesResult,

@@ -39,7 +39,7 @@ const chain = (names: string[]) => names.map((step) => ({ step, callable: `${ste
 
 describe('example handlers', () => {
   it('are all discovered from examples/handlers', () => {
-    expect(discovered).toHaveLength(34);
+    expect(discovered).toHaveLength(36);
     expect(discovered.find((h) => h.name === 'diamond_end_handler')).toMatchObject({ kind: 'functional', type: 'step' });
     expect(discovered.find((h) => h.name === 'routing_decision_handler')).toMatchObject({ kind: 'class', type: 'decision' });
     expect(discovered.find((h) => h.name === 'csv_batch_worker_handler')?.type).toBe('batch_worker');
@@ -171,5 +171,17 @@ describe('example handlers', () => {
       const r = await executeHandler(resolved!, createStepContext({ inputData: { base_url: `http://127.0.0.1:${server.port}`, resource_id: 404 } }));
       expect(r.toJSON()).toMatchObject({ success: false, error_type: 'not_found', retryable: false, error_message: 'HTTP 404: no such resource' });
     });
+  });
+});
+
+describe('order_events example publisher and subscriber', () => {
+  it('shapes payment.processed into cents and skips a zero amount; the subscriber takes payment and order events', async () => {
+    const { PaymentEventPublisher, OrderAuditSubscriber } = await import('../../examples/handlers/order-events.ts');
+    const p = new PaymentEventPublisher();
+    expect(p.prepare({ eventName: 'payment.processed', stepResult: { success: true, result: { order_id: 'A-1', amount: 19.99 } } })?.payload)
+      .toEqual({ order_id: 'A-1', amount_cents: 1999, currency: 'USD' });
+    expect(p.publish({ eventName: 'payment.processed', stepResult: { success: true, result: { order_id: 'A-1', amount: 0 } } })).toBe(false);
+    const s = new OrderAuditSubscriber();
+    expect([s.matches('payment.processed'), s.matches('order.shipped'), s.matches('invoice.sent')]).toEqual([true, true, false]);
   });
 });

@@ -1,3 +1,4 @@
+import { describeHandler } from '../../src/handlers/handler-info.ts';
 import { describe, expect, it } from 'vitest';
 import {
   Decision,
@@ -9,8 +10,7 @@ import {
   defineBatchWorker,
   defineDecisionHandler,
   defineHandler,
-  describeHandler,
-} from '../../src/handlers/index.ts';
+  } from '../../src/handlers/index.ts';
 import { executeHandler } from '../../src/worker/handler-executor.ts';
 
 const stored = (result: Record<string, unknown>) => StepHandlerResult.success(result).toJSON();

@@ -11,7 +11,7 @@ import {
 } from '../../src/handlers/index.ts';
 import { TaskerError } from '../../src/errors.ts';
 import { executeHandler } from '../../src/worker/handler-executor.ts';
-import { setDefaultLogger, silentLogger as silentTaskerLogger } from '../../src/logging.ts';
+import { setDefaultLogger, silentLogger as silentLogger } from '../../src/logging.ts';
 
 const fixturesDir = fileURLToPath(new URL('../fixtures/handlers/', import.meta.url));
 
@@ -74,7 +74,7 @@ describe('HandlerRegistry resolution', () => {
     expect(resolved?.method).toBe('capture');
     expect((await executeHandler(resolved!, createStepContext())).result).toEqual({ via: 'capture' });
     const warnings: Array<[string, unknown]> = [];
-    setDefaultLogger({ ...silentTaskerLogger, warn: (m, f) => void warnings.push([m, f]) });
+    setDefaultLogger({ ...silentLogger, warn: (m, f) => void warnings.push([m, f]) });
     try {
       const fallback = await registry.resolve({ callable: 'payments', method: 'teleport' });
       expect(fallback).toMatchObject({ method: 'call', requestedMethod: 'teleport' });

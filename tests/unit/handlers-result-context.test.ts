@@ -1,5 +1,6 @@
+import { isResultShaped } from '../../src/handlers/step-handler-result.ts';
 import { describe, expect, it } from 'vitest';
-import { ErrorType, StepHandlerResult, createStepContext, isResultShaped } from '../../src/handlers/index.ts';
+import { ErrorType, StepHandlerResult, createStepContext, } from '../../src/handlers/index.ts';
 
 describe('StepHandlerResult', () => {
   it('success() serialises to the snake_case stored shape', () => {

@@ -48,6 +48,7 @@ describe('loadTemplates', () => {
       'diamond_workflow/diamond_workflow@1.0.0',
       'linear_workflow/linear_workflow@1.0.0',
       'mixed_dag_workflow/mixed_dag_workflow@1.0.0',
+      'order_events/order_events@1.0.0',
       'tree_workflow/tree_workflow@1.0.0',
     ]);
     for (const t of templates) {
@@ -112,7 +113,7 @@ describe('runValidate', () => {
   it('exits 0 on the examples', async () => {
     const result = await runValidate(disk, [examples], { env: 'development' });
     expect(result.exitCode).toBe(0);
-    expect(result.output).toBe('7 valid templates, 0 errors, 0 warnings');
+    expect(result.output).toBe('8 valid templates, 0 errors, 0 warnings');
   });
 
   it('exits 1 on the broken corpus and prints a line per problem', async () => {

@@ -91,7 +91,7 @@ steps:
       retry: { retryable: false, maxAttempts: 1, backoff: 'none', backoffBaseMs: 5, maxBackoffMs: 6 },
       timeoutSeconds: 2.5,
       batchConfig: { batchSize: 10, parallelism: 2, cursorField: 'row', workerTemplate: 'work', failureStrategy: 'isolate' },
-      publishesEvents: [{ name: 'split.done' }], resultSchema: { type: 'object' },
+      publishesEvents: [{ name: 'split.done', condition: 'success', deliveryMode: 'durable' }], resultSchema: { type: 'object' },
     });
   });
 

@@ -8,7 +8,8 @@ import type { ClaimedStep } from '../../src/worker/step-claimer.ts';
 import type { Completion } from '../../src/worker/step-completer.ts';
 import type { Lease, StepStore } from '../../src/worker/step-store.ts';
 import type { WorkSignal } from '../../src/queue/waker.ts';
-import { Worker, workerSettings } from '../../src/worker/worker.ts';
+import { workerSettings } from '../../src/worker/settings.ts';
+import { Worker } from '../../src/worker/worker.ts';
 import { waitFor } from '../helpers/db.ts';
 import { yamlTemplate } from '../helpers/engine.ts';
 

@@ -64,7 +64,26 @@ export async function collectMetrics(ctx: HttpContext): Promise<MetricFamily[]> 
     gauge('in_flight_count', 'Steps of active tasks running or awaiting result processing.', byNamespace('in_flight')),
     gauge('completed_count', 'Tasks that completed (complete or resolved_manually).', byNamespace('completed')),
     gauge('failed_count', 'Tasks that ended in error.', byNamespace('failed')),
+    ...domainEventFamilies(ctx),
     gauge('orchestrator_last_sweep_timestamp_seconds', "Unix time of this process's last sweep (0 if none).", one(o?.lastSweepAt ? o.lastSweepAt.getTime() / 1000 : 0)),
+  ];
+}
+
+/** Domain event counters of this process (issue 15). */
+function domainEventFamilies(ctx: HttpContext): MetricFamily[] {
+  const e = ctx.tasker.events?.stats;
+  return [
+    counter('domain_events_published_total', 'Domain events this process published after their step result was committed, by mode (broadcast counts once in each).', [
+      { labels: { mode: 'durable' }, value: e?.publishedDurable ?? 0 },
+      { labels: { mode: 'fast' }, value: e?.publishedFast ?? 0 },
+    ]),
+    counter('domain_events_delivered_total', 'Durable domain event deliveries this process handled successfully.', one(e?.delivered ?? 0)),
+    counter('domain_events_failed_total', 'Domain event failures in this process: subscriber errors (each attempt), dead-lettered deliveries, payloads failing their schema, fast handlers that threw.', [
+      { labels: { reason: 'subscriber_error' }, value: e?.failed ?? 0 },
+      { labels: { reason: 'dead_lettered' }, value: e?.deadLettered ?? 0 },
+      { labels: { reason: 'schema_invalid' }, value: e?.schemaInvalid ?? 0 },
+      { labels: { reason: 'fast_handler_error' }, value: e?.fastFailed ?? 0 },
+    ]),
   ];
 }
 
