@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// tasker benchmark suite: `node bench/run.mjs [--quick] [--only=raw,throughput,latency,csv,idle,profile] [--no-write]`
+// tasker benchmark suite: `node bench/run.mjs [--quick] [--only=raw,throughput,latency,csv,idle,profile,runtimes,scale,deep] [--no-write]`
 // (or `cd bench && npm install && npm run bench`). Measures tasker, graphile-worker and pg-boss against
 // one local PostgreSQL, a fresh database per measurement, and appends a dated entry to bench/RESULTS.md.
 import { spawn, execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,9 +57,9 @@ async function dbStats(name) {
 const diff = (a, b) => Object.fromEntries(Object.keys(b).map((k) => [k, b[k] - (a[k] ?? 0)]));
 
 /** Runs a child; resolves with its RESULT JSON, the peak VmHWM sampled from /proc/<pid>/status, stderr tail. */
-function runChild(cmd, argv, { onSpawn, timeoutMs = 15 * 60_000 } = {}) {
+function runChild(cmd, argv, { onSpawn, timeoutMs = 15 * 60_000, stdin = 'ignore' } = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, argv, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, argv, { cwd: repoRoot, stdio: [stdin, 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let peakKb = 0;
@@ -327,6 +327,10 @@ if (want('profile')) {
   R.profile.sequential = cp.result;
 }
 
+if (want('runtimes')) await runtimesPhase();
+if (want('scale')) await scalePhase();
+if (want('deep')) await deepPhase();
+
 R.duration_s = round((Date.now() - t0) / 1000, 0);
 R.load = { before: load0.map((x) => round(x, 2)), after: loadavg().map((x) => round(x, 2)) };
 await admin.end();
@@ -409,5 +413,278 @@ function renderMarkdown(r) {
     }
     L.push(`Table churn during the drain: ${Object.entries(p.tables).filter(([, v]) => v.n_tup_ins + v.n_tup_upd + v.n_tup_del > 0).map(([t, v]) => `${t} ins ${v.n_tup_ins} upd ${v.n_tup_upd} (hot ${v.n_tup_hot_upd}) del ${v.n_tup_del}`).join('; ')}.\n`);
   }
+  renderRuntimesScaleDeep(r, L);
   return L.join('\n') + '\n';
+}
+
+// ── runtimes, scale-out, deep chain (issue 16) ──────────────────────────────────────────────────
+// Function declarations (hoisted): the phases are called above, before the report. Module-level constants
+// declared down here would still be uninitialised at that point, so everything lives inside the functions.
+
+/** The command that runs bench/tasker-child.ts under a runtime: node through tsx, bun and deno from the repo's devDependencies. */
+function childCommand(runtime) {
+  if (runtime === 'node') return [process.execPath, ['bin/run-ts.mjs', 'bench/tasker-child.ts']];
+  if (runtime === 'bun') return [join(repoRoot, 'node_modules/.bin/bun'), ['bench/tasker-child.ts']];
+  // -A: the child reads /proc/self/status for VmHWM, which Deno only allows with all permissions
+  if (runtime === 'deno') return [join(repoRoot, 'node_modules/.bin/deno'), ['run', '-A', 'bench/tasker-child.ts']];
+  throw new Error(`unknown runtime ${runtime}`);
+}
+function taskerOn(runtime, mode, o, extra) {
+  const [cmd, pre] = childCommand(runtime);
+  return runChild(cmd, [...pre, mode, JSON.stringify(o)], extra);
+}
+function versionOf(cmd, argv) {
+  try {
+    return execFileSync(cmd, argv, { encoding: 'utf8', timeout: 60_000 }).split('\n')[0].trim();
+  } catch (e) {
+    return `unavailable (${String(e.message).split('\n')[0]})`;
+  }
+}
+/** The drain span on the database clock, as the throughput phase measures it: first claim → last completion. */
+async function drainSpan(url) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query(`SELECT extract(epoch FROM (SELECT max(completed_at) FROM tasker.tasks) - (SELECT min(created_at) FROM tasker.workflow_step_transitions WHERE to_state = 'in_progress')) * 1000 AS ms,
+      (SELECT count(*) FROM tasker.tasks WHERE state = 'complete') AS complete`);
+    return { ms: Number(rows[0].ms), complete: Number(rows[0].complete) };
+  } finally {
+    await c.end();
+  }
+}
+/** The throughput phase's "tasker" row settings. */
+function BENCH_KNOBS() {
+  return { maxHandlers: 10, claimBatch: 10, resultBatch: 50 };
+}
+
+async function runtimesPhase() {
+  const knobs = BENCH_KNOBS();
+  const [bunCmd] = childCommand('bun');
+  const [denoCmd] = childCommand('deno');
+  R.runtimes = {
+    n: P.n, samples: P.samples, settings: knobs,
+    versions: { node: process.version, bun: versionOf(bunCmd, ['--version']), deno: versionOf(denoCmd, ['--version']) },
+    results: {},
+  };
+  for (const rt of ['node', 'bun', 'deno']) {
+    const row = {};
+    R.runtimes.results[rt] = row;
+    try {
+      log(`runtimes ${rt}: creating ${P.n} single-step tasks (node), draining under ${rt}`);
+      const db = await freshDb(`rt_${rt}_tp`);
+      try {
+        await tasker('create', { url: db.url, n: P.n, concurrency: 10 });
+        const drained = await taskerOn(rt, 'drain', { url: db.url, n: P.n, ...knobs });
+        const span = await drainSpan(db.url);
+        row.drain = { n: P.n, complete: span.complete, ms: round(span.ms, 0), per_s: round(P.n / (span.ms / 1000), 0), startup_ms: round(drained.result.startup_ms, 0) };
+        row.peak_rss_mb = round(Math.max(drained.peakKb, drained.result.vm_hwm_kb ?? 0) / 1024, 1);
+      } finally {
+        await dropDb(db);
+      }
+      log(`runtimes ${rt}: latency, ${P.samples} samples`);
+      const ldb = await freshDb(`rt_${rt}_lat`);
+      try {
+        const lr = await taskerOn(rt, 'latency', { url: ldb.url, samples: P.samples, workflows: false });
+        row.latency = lr.result.first_handler_start;
+        row.latency_peak_rss_mb = round(Math.max(lr.peakKb, lr.result.vm_hwm_kb ?? 0) / 1024, 1);
+      } finally {
+        await dropDb(ldb);
+      }
+    } catch (e) {
+      row.error = String(e.message).slice(0, 500);
+      log(`runtimes ${rt} failed:`, row.error);
+    }
+    log(`runtimes ${rt}`, JSON.stringify(row));
+  }
+  const rows = Object.values(R.runtimes.results);
+  const bestDrain = Math.max(...rows.map((x) => x.drain?.per_s ?? 0));
+  const bestP50 = Math.min(...rows.map((x) => x.latency?.p50 ?? Infinity));
+  const bestP95 = Math.min(...rows.map((x) => x.latency?.p95 ?? Infinity));
+  for (const x of rows) {
+    // "× best": how many times worse than the best runtime (1 = the best; goal ≤ 1.5)
+    if (x.drain?.per_s) x.drain_x_best = round(bestDrain / x.drain.per_s, 2);
+    if (x.latency) {
+      x.latency_p50_x_best = round(x.latency.p50 / bestP50, 2);
+      x.latency_p95_x_best = round(x.latency.p95 / bestP95, 2);
+    }
+  }
+}
+
+/** Creates P.n tasks in db, drains them with one orchestrator-only process and k worker-only processes. */
+async function scaleRun(db, k, knobs) {
+  await tasker('create', { url: db.url, n: P.n, concurrency: 10 });
+  const procs = [];
+  const c = new pg.Client({ connectionString: db.url });
+  await c.connect();
+  try {
+    for (const roles of ['orchestrator', ...Array(k).fill('worker')]) {
+      let handle;
+      const done = tasker('serve', { url: db.url, roles, ...knobs }, { stdin: 'pipe', onSpawn: (h) => (handle = h), timeoutMs: 30 * 60_000 });
+      const p = { roles, handle, done, exited: false, error: null };
+      done.then(() => (p.exited = true), (e) => { p.exited = true; p.error = e; });
+      p.ready = handle.ready();
+      procs.push(p);
+    }
+    // every process loaded (READY) before any engine starts, so the start-up spread is only engine start
+    const readyBy = Date.now() + 180_000;
+    for (const p of procs) {
+      await Promise.race([
+        p.ready,
+        p.done.then(() => { throw new Error(`${p.roles} process exited before READY`); }),
+        (async () => { while (Date.now() < readyBy) await sleep(500); throw new Error(`${p.roles} process not READY in 180 s`); })(),
+      ]);
+    }
+    for (const p of procs) p.handle.child.stdin.write('GO\n');
+    let last = -1;
+    let lastChange = Date.now();
+    for (;;) {
+      const done = Number((await c.query(`SELECT count(*) AS n FROM tasker.tasks WHERE state = 'complete'`)).rows[0].n);
+      if (done >= P.n) break;
+      if (done !== last) { last = done; lastChange = Date.now(); }
+      const dead = procs.find((p) => p.exited);
+      if (dead) throw new Error(`${dead.roles} process exited during the drain at ${done}/${P.n}: ${dead.error?.message ?? 'no error'}`);
+      if (Date.now() - lastChange > 180_000) throw new Error(`no progress for 180 s at ${done}/${P.n}`);
+      await sleep(200);
+    }
+    for (const p of procs) p.handle.child.kill('SIGTERM');
+    const results = await Promise.all(procs.map((p) => p.done));
+    const span = await drainSpan(db.url);
+    const rss = (role) => round(Math.max(0, ...results.filter((_, i) => procs[i].roles === role).map((r) => Math.max(r.peakKb, r.result?.vm_hwm_kb ?? 0))) / 1024, 1);
+    return { workers: k, processes: k + 1, complete: span.complete, ms: round(span.ms, 0), per_s: round(P.n / (span.ms / 1000), 0), peak_rss_mb: { orchestrator: rss('orchestrator'), worker_max: rss('worker') } };
+  } finally {
+    await c.end().catch(() => {});
+    for (const p of procs) {
+      if (p.exited) continue;
+      p.handle.child.kill('SIGTERM');
+      const gone = await Promise.race([p.done.then(() => true, () => true), sleep(30_000).then(() => false)]);
+      if (!gone) p.handle.child.kill('SIGKILL');
+    }
+  }
+}
+
+async function scalePhase() {
+  const knobs = BENCH_KNOBS();
+  const counts = [1, 2, 4];
+  R.scale = { n: P.n, settings: knobs, layout: 'one orchestrator-only process + K worker-only processes', servers: {} };
+  const local = (R.scale.servers.local = { server: `PostgreSQL ${pgVersion} (the bench server)`, rows: [] });
+  for (const k of counts) {
+    log(`scale: ${k} worker process(es) + 1 orchestrator, ${P.n} tasks, bench PostgreSQL`);
+    const db = await freshDb(`scale_${k}`);
+    try {
+      local.rows.push(await scaleRun(db, k, knobs));
+    } catch (e) {
+      local.rows.push({ workers: k, error: String(e.message).slice(0, 500) });
+    } finally {
+      await dropDb(db);
+    }
+    log('scale', JSON.stringify(local.rows.at(-1)));
+  }
+
+  // the embedded PostgreSQL: one persistent server (tasker db start --database DIR) shared by all processes
+  const embedded = (R.scale.servers.embedded = { server: 'embedded PostgreSQL (tasker db start)', rows: [] });
+  const dir = mkdtempSync(join(tmpdir(), 'tasker-bench-embedded-'));
+  chmodSync(dir, 0o755); // as root the server runs as an unprivileged account, which must enter the directory
+  const pgdata = join(dir, 'pgdata');
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  const cli = (...a) => execFileSync(process.execPath, ['bin/tasker.mjs', 'db', ...a, '--database', pgdata], { cwd: repoRoot, env, encoding: 'utf8', timeout: 300_000 });
+  let eadmin = null;
+  try {
+    log(`scale: starting the embedded PostgreSQL in ${pgdata}`);
+    cli('start');
+    const url = cli('psql-url').trim();
+    eadmin = new pg.Client({ connectionString: url });
+    await eadmin.connect();
+    const settings = Object.fromEntries((await eadmin.query(`SELECT name, setting FROM pg_settings WHERE name IN ('server_version','shared_buffers','synchronous_commit','fsync','max_connections')`)).rows.map((r) => [r.name, r.setting]));
+    embedded.server = `embedded PostgreSQL ${settings.server_version} (tasker db start; fsync=${settings.fsync}, synchronous_commit=${settings.synchronous_commit}, shared_buffers=${settings.shared_buffers}×8kB, max_connections=${settings.max_connections})`;
+    for (const k of counts) {
+      log(`scale: ${k} worker process(es) + 1 orchestrator, ${P.n} tasks, embedded PostgreSQL`);
+      const name = `bench_${runId}_${++dbCounter}_scale_emb_${k}`;
+      await eadmin.query(`CREATE DATABASE ${name}`);
+      const u = new URL(url);
+      u.pathname = `/${name}`;
+      try {
+        embedded.rows.push(await scaleRun({ name, url: u.toString() }, k, knobs));
+      } catch (e) {
+        embedded.rows.push({ workers: k, error: String(e.message).slice(0, 500) });
+      } finally {
+        await eadmin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((e) => log('drop failed', name, e.message));
+      }
+      log('scale embedded', JSON.stringify(embedded.rows.at(-1)));
+    }
+  } catch (e) {
+    embedded.error = String(e.message).slice(0, 500);
+    log('scale embedded failed:', embedded.error);
+  } finally {
+    await eadmin?.end().catch(() => {});
+    try { cli('stop'); } catch (e) { log('embedded stop failed:', String(e.message).split('\n')[0]); }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const s of Object.values(R.scale.servers)) {
+    const one = s.rows.find((x) => x.workers === 1)?.per_s;
+    for (const x of s.rows) if (one && x.per_s) x.x_one_worker = round(x.per_s / one, 2);
+  }
+}
+
+/** bench/deep-chain.ts (one 1,000-step chain task): per-step cost around depth 10 vs the last steps. */
+async function deepPhase() {
+  const steps = 1000;
+  log(`deep chain: ${steps} steps`);
+  R.deep = await new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, ['bin/run-ts.mjs', 'bench/deep-chain.ts', String(steps)], {
+      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCH_DATABASE_URL: BASE_URL },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err = (err + d).slice(-2000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30 * 60_000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const line = out.trim().split('\n').at(-1) ?? '';
+      try {
+        if (code !== 0) throw new Error(`exited ${code ?? signal}`);
+        resolvePromise(JSON.parse(line));
+      } catch (e) {
+        resolvePromise({ steps, error: `${e.message}: ${(line + '\n' + err).slice(-500)}` });
+      }
+    });
+  });
+  log('deep', JSON.stringify(R.deep));
+}
+
+function renderRuntimesScaleDeep(r, L) {
+  if (r.runtimes) {
+    const rt = r.runtimes;
+    L.push(`**Runtimes** (same sitting; ${Object.entries(rt.versions).map(([k, v]) => `${k} ${v}`).join(', ')}): drain of N=${rt.n} pre-created single-step tasks by one process (orchestrator + worker, max_concurrent_handlers ${rt.settings.maxHandlers}, claim batch ${rt.settings.claimBatch}, result batch ${rt.settings.resultBatch}; timed as in 2.), ${rt.samples} sequential samples creation → handler start, peak RSS (VmHWM) of the drain process. "× best" = the best runtime's figure relative to this one (1 = best; goal ≤ 1.5):\n`);
+    L.push('| runtime | drain steps/s | × best | create → start p50 ms | p95 ms | p50 × best | p95 × best | peak RSS MB (drain) |');
+    L.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const [name, x] of Object.entries(rt.results)) {
+      if (x.error) L.push(`| ${name} | failed: ${x.error.split('\n')[0].replace(/\|/g, '\\|').slice(0, 160)} | | | | | | |`);
+      else L.push(`| ${name} | **${x.drain?.per_s}** | ${x.drain_x_best} | **${x.latency?.p50}** | ${x.latency?.p95} | ${x.latency_p50_x_best} | ${x.latency_p95_x_best} | ${x.peak_rss_mb} |`);
+    }
+    const missed = Object.entries(rt.results).filter(([, x]) => x.error || x.drain_x_best > 1.5 || x.latency_p50_x_best > 1.5).map(([k]) => k);
+    L.push('');
+    L.push(`Within 1.5× of the best on drain and p50: ${missed.length ? `**no** — ${missed.join(', ')}` : '**yes**, all three'}.\n`);
+  }
+  if (r.scale) {
+    const s = r.scale;
+    L.push(`**Scale-out** (N=${s.n} pre-created single-step tasks per run, ${s.layout}, each worker max_concurrent_handlers ${s.settings.maxHandlers}, claim batch ${s.settings.claimBatch}; all processes loaded before their engines start together; timed as in 2.):\n`);
+    L.push('| server | worker processes | steps/s | drain ms | × 1 worker | peak RSS MB orchestrator / worker (max) |');
+    L.push('|---|---:|---:|---:|---:|---:|');
+    for (const srv of Object.values(s.servers)) {
+      if (srv.error && !srv.rows.length) L.push(`| ${srv.server} | — | failed: ${srv.error.split('\n')[0].replace(/\|/g, '\\|').slice(0, 160)} | | | |`);
+      for (const x of srv.rows) {
+        if (x.error) L.push(`| ${srv.server} | ${x.workers} | failed: ${x.error.split('\n')[0].replace(/\|/g, '\\|').slice(0, 160)} | | | |`);
+        else L.push(`| ${srv.server} | ${x.workers} | **${x.per_s}** | ${x.ms} | ${x.x_one_worker} | ${x.peak_rss_mb.orchestrator} / ${x.peak_rss_mb.worker_max} |`);
+      }
+    }
+    L.push('');
+  }
+  if (r.deep) {
+    const d = r.deep;
+    L.push(d.error
+      ? `**Deep chain** (${d.steps} steps): failed — ${d.error.split('\n')[0]}.\n`
+      : `**Deep chain** (one ${d.steps}-step linear chain of no-op steps, bench/deep-chain.ts; per-step cost = parent complete → step complete, database clock, median of 11 steps): around depth 10 (steps 5–15) **${d.per_step_ms_at_5_15} ms**, at depth ~1,000 (last 11) **${d.per_step_ms_last_11} ms**, ratio **${d.ratio}** (task ${d.state}; template parse + validate ${d.parse_validate_ms} ms).\n`);
+  }
 }

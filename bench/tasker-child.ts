@@ -2,7 +2,9 @@
 //   node bin/run-ts.mjs bench/tasker-child.ts <mode> '<json options>'
 // Modes: create (pre-create N single-step tasks, no roles running), drain (run orchestrator + worker
 // until N tasks finished), latency (sequential creation → handler start, chain, diamond), csv,
-// idle (start and sit). Prints one JSON line prefixed with RESULT: on stdout.
+// idle (start and sit), serve (one process of the scale phase, see serve()). drain and latency also run
+// under bun and deno (the runtimes phase: `bun bench/tasker-child.ts …`, `deno run -A bench/tasker-child.ts …`).
+// Prints one JSON line prefixed with RESULT: on stdout.
 import { readFileSync } from 'node:fs';
 import { createTasker, defineHandler, type Tasker } from '../src/index.ts';
 import { HandlerRegistry } from '../src/handlers/registry.ts';
@@ -21,6 +23,11 @@ interface Options {
   /** Experiments only: overrides of worker / queue settings. */
   maxHandlers?: number;
   claimBatch?: number;
+  resultBatch?: number;
+  /** latency: false skips the chain and diamond runs (the runtimes phase wants creation → start only). */
+  workflows?: boolean;
+  /** serve: the roles of this process. */
+  roles?: 'worker' | 'orchestrator' | 'all';
 }
 
 const mode = process.argv[2];
@@ -224,10 +231,11 @@ async function latency(): Promise<void> {
     }
     return summary(times);
   };
-  const chain = await workflow('bench_chain', runs);
-  const diamond = await workflow('bench_diamond', runs);
+  const chain = opts.workflows === false ? null : await workflow('bench_chain', runs);
+  const diamond = opts.workflows === false ? null : await workflow('bench_diamond', runs);
+  const hwm = vmHwmKb();
   await t.stop();
-  result({ first_handler_start: summary(lat), create_call: summary(createMs), single_e2e: summary(e2e1), chain4: chain, diamond });
+  result({ first_handler_start: summary(lat), create_call: summary(createMs), single_e2e: summary(e2e1), chain4: chain, diamond, vm_hwm_kb: hwm });
 }
 
 async function csv(): Promise<void> {
@@ -310,7 +318,42 @@ process.on('SIGUSR2', () => {
   result({ client_statements: calls, transactions, statements: [...statements.entries()].map(([sql, s]) => ({ sql, calls: s.calls })) });
 });
 
-const modes: Record<string, () => Promise<void>> = { create, drain, latency, csv, idle, 'chain-profile': chainProfile };
+/**
+ * One process of the scale phase: loads everything, prints READY, waits for a `GO` line on stdin (so the
+ * driver starts all processes' engines together), runs with the given roles until SIGTERM, then prints its
+ * peak RSS and stats. The driver decides when the drain is over (from the database).
+ */
+async function serve(): Promise<void> {
+  const roles = opts.roles ?? 'all';
+  process.stdout.write('READY\n');
+  await new Promise<void>((resolve) => {
+    let buf = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (d: string) => {
+      buf += d;
+      if (buf.includes('GO')) resolve();
+    });
+    process.stdin.on('end', () => resolve());
+  });
+  const t = await makeTasker({ orchestrator: roles !== 'worker', worker: roles !== 'orchestrator' });
+  let stopping = false;
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      if (!stopping) {
+        stopping = true;
+        resolve();
+      }
+    };
+    process.on('SIGTERM', stop);
+    setTimeout(stop, opts.timeoutMs ?? 1_800_000);
+  });
+  const hwm = vmHwmKb();
+  const stats = { worker: t.worker ? { ...t.worker.stats, durations: undefined } : undefined, orchestrator: t.orchestrator?.stats };
+  await t.stop();
+  result({ roles, vm_hwm_kb: hwm, stats });
+}
+
+const modes: Record<string, () => Promise<void>> = { create, drain, latency, csv, idle, 'chain-profile': chainProfile, serve };
 if (!modes[mode]) {
   console.error(`unknown mode ${mode}`);
   process.exit(2);
