@@ -463,7 +463,7 @@ async function runtimesPhase() {
   const [denoCmd] = childCommand('deno');
   R.runtimes = {
     n: P.n, samples: P.samples, settings: knobs,
-    versions: { node: process.version, bun: versionOf(bunCmd, ['--version']), deno: versionOf(denoCmd, ['--version']) },
+    versions: { node: process.version, bun: versionOf(bunCmd, ['--version']), deno: versionOf(denoCmd, ['--version']).replace(/^deno /, '').replace(/ \(.*\)$/, '') },
     results: {},
   };
   for (const rt of ['node', 'bun', 'deno']) {
@@ -566,7 +566,7 @@ async function scalePhase() {
   const knobs = BENCH_KNOBS();
   const counts = [1, 2, 4];
   R.scale = { n: P.n, settings: knobs, layout: 'one orchestrator-only process + K worker-only processes', servers: {} };
-  const local = (R.scale.servers.local = { server: `PostgreSQL ${pgVersion} (the bench server)`, rows: [] });
+  const local = (R.scale.servers.local = { label: 'bench PostgreSQL', server: `PostgreSQL ${pgVersion} (the bench server)`, rows: [] });
   for (const k of counts) {
     log(`scale: ${k} worker process(es) + 1 orchestrator, ${P.n} tasks, bench PostgreSQL`);
     const db = await freshDb(`scale_${k}`);
@@ -581,7 +581,7 @@ async function scalePhase() {
   }
 
   // the embedded PostgreSQL: one persistent server (tasker db start --database DIR) shared by all processes
-  const embedded = (R.scale.servers.embedded = { server: 'embedded PostgreSQL (tasker db start)', rows: [] });
+  const embedded = (R.scale.servers.embedded = { label: 'embedded', server: 'embedded PostgreSQL (tasker db start)', rows: [] });
   const dir = mkdtempSync(join(tmpdir(), 'tasker-bench-embedded-'));
   chmodSync(dir, 0o755); // as root the server runs as an unprivileged account, which must enter the directory
   const pgdata = join(dir, 'pgdata');
@@ -673,13 +673,14 @@ function renderRuntimesScaleDeep(r, L) {
     L.push('| server | worker processes | steps/s | drain ms | × 1 worker | peak RSS MB orchestrator / worker (max) |');
     L.push('|---|---:|---:|---:|---:|---:|');
     for (const srv of Object.values(s.servers)) {
-      if (srv.error && !srv.rows.length) L.push(`| ${srv.server} | — | failed: ${srv.error.split('\n')[0].replace(/\|/g, '\\|').slice(0, 160)} | | | |`);
+      if (srv.error && !srv.rows.length) L.push(`| ${srv.label} | — | failed: ${srv.error.split('\n')[0].replace(/\|/g, '\\|').slice(0, 160)} | | | |`);
       for (const x of srv.rows) {
-        if (x.error) L.push(`| ${srv.server} | ${x.workers} | failed: ${x.error.split('\n')[0].replace(/\|/g, '\\|').slice(0, 160)} | | | |`);
-        else L.push(`| ${srv.server} | ${x.workers} | **${x.per_s}** | ${x.ms} | ${x.x_one_worker} | ${x.peak_rss_mb.orchestrator} / ${x.peak_rss_mb.worker_max} |`);
+        if (x.error) L.push(`| ${srv.label} | ${x.workers} | failed: ${x.error.split('\n')[0].replace(/\|/g, '\\|').slice(0, 160)} | | | |`);
+        else L.push(`| ${srv.label} | ${x.workers} | **${x.per_s}** | ${x.ms} | ${x.x_one_worker} | ${x.peak_rss_mb.orchestrator} / ${x.peak_rss_mb.worker_max} |`);
       }
     }
     L.push('');
+    L.push(`Servers: ${Object.values(s.servers).map((x) => `${x.label} = ${x.server}`).join('; ')}.\n`);
   }
   if (r.deep) {
     const d = r.deep;
