@@ -101,7 +101,7 @@ export async function createTasks(
     task_uuid: p.taskUuid, namespace: p.template.namespace, name: p.template.name, version: p.template.version,
     state: p.state, correlation_id: p.correlationId, step_count: p.steps.length,
   }));
-  const finished = prepared.filter((p) => p.state === 'complete').map((p) => ({ taskUuid: p.taskUuid, state: 'complete' }));
+  const finished = prepared.filter((p) => p.state === 'complete').map((p) => ({ taskUuid: p.taskUuid, state: 'complete' as const }));
   return { tasks, outcome: { enqueued, finished, nextWakeAt: null } };
 }
 
