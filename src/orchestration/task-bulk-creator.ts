@@ -39,9 +39,10 @@ async function existingByHash(db: Db, hashes: string[]): Promise<Map<string, { t
   return new Map(rows.map((r) => [r.identity_hash, r]));
 }
 
-function duplicateErrors(prepared: PreparedTask[], existing: Map<string, { task_uuid: string; state: string }>): BatchItemError[] {
+function duplicateErrors(prepared: PreparedTask[], indexes: number[], existing: Map<string, { task_uuid: string; state: string }>): BatchItemError[] {
   const errors: BatchItemError[] = [];
-  prepared.forEach((p, index) => {
+  prepared.forEach((p, i) => {
+    const index = indexes[i];
     const e = existing.get(p.hash);
     if (e) {
       errors.push({
@@ -69,6 +70,7 @@ export async function createTasks(
 ): Promise<{ tasks: CreatedTask[]; outcome: AdvanceOutcome }> {
   const errors: BatchItemError[] = [];
   const prepared: PreparedTask[] = [];
+  const indexes: number[] = [];
   const firstByHash = new Map<string, number>();
   for (let i = 0; i < requests.length; i++) {
     try {
@@ -76,13 +78,20 @@ export async function createTasks(
       const first = firstByHash.get(p.hash);
       if (first !== undefined) {
         errors.push({ index: i, code: 'TASK_DUPLICATE', message: `same identity as item #${first} of this batch`, details: { duplicate_of_index: first } });
-      } else firstByHash.set(p.hash, i);
+        continue;
+      }
+      firstByHash.set(p.hash, i);
       prepared.push(p);
+      indexes.push(i);
     } catch (err) {
       errors.push(itemError(i, err));
     }
   }
-  if (errors.length) throw batchRejected(errors, requests.length);
+  if (errors.length) {
+    // refused anyway: name the duplicates of existing tasks too, so one round of fixes is enough
+    errors.push(...duplicateErrors(prepared, indexes, await existingByHash(db, prepared.map((p) => p.hash))));
+    throw batchRejected(errors.sort((a, b) => a.index - b.index), requests.length);
+  }
   if (prepared.length === 0) return { tasks: [], outcome: { enqueued: new Map(), finished: [], nextWakeAt: null } };
 
   let rows: Array<{ queue_name: string; n: number }>;
@@ -91,7 +100,7 @@ export async function createTasks(
   } catch (err) {
     // A duplicate against an existing task is the unique violation on identity_hash, which rolls the whole
     // statement back; name the existing tasks (checked after the fact: the happy path stays one round trip).
-    const dup = duplicateErrors(prepared, await existingByHash(db, prepared.map((p) => p.hash)).catch(() => new Map()));
+    const dup = duplicateErrors(prepared, indexes, await existingByHash(db, prepared.map((p) => p.hash)).catch(() => new Map()));
     if (dup.length) throw batchRejected(dup, requests.length);
     throw err;
   }

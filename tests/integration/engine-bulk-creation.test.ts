@@ -131,7 +131,10 @@ describe('bulk task creation on PostgreSQL', () => {
       { namespace: 'engine_bulk', name: 'bulk_single', context: { n: 3_000_001 } },
     ]));
     expect(err.code).toBe('TASK_BATCH_REJECTED');
-    expect(err.details?.errors).toEqual([expect.objectContaining({ index: 2, code: 'TASK_DUPLICATE', details: { duplicate_of_index: 0 } })]);
+    expect(err.details?.errors).toEqual([
+      expect.objectContaining({ index: 1, code: 'TASK_DUPLICATE', details: { existing_task_uuid: existing.task_uuid } }),
+      expect.objectContaining({ index: 2, code: 'TASK_DUPLICATE', details: { duplicate_of_index: 0 } }),
+    ]);
     // without the in-batch duplicate, the one against the table is found (after the statement refused it)
     const err2 = await rejection(creator.createTasks([
       { namespace: 'engine_bulk', name: 'bulk_single', context: { n: 3_000_001 } },
