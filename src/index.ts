@@ -111,7 +111,7 @@ export {
 } from './handlers/index.ts';
 export {
   TaskerClient, TaskerClientError, getTaskerClient,
-  type CancelTaskResponse, type CreateTaskOptions, type HealthCheckResponse, type HttpTransportOptions, type ListTasksOptions,
+  type CancelTaskResponse, type CreateTaskOptions, type CreatedTaskResponse, type HealthCheckResponse, type HttpTransportOptions, type ListTasksOptions,
   type PaginationInfo, type StepAuditResponse, type StepReadinessStatus, type StepResponse, type TaskerClientTarget,
   type TaskListResponse, type TaskResponse,
 } from './client/index.ts';

@@ -2,6 +2,7 @@
 // refused item (index, code, message), and enqueues each new task's first steps at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tasker } from '../../src/engine/index.ts';
+import { TaskerClient } from '../../src/client/index.ts';
 import { TaskerError } from '../../src/errors.ts';
 import { HandlerRegistry, defineHandler } from '../../src/handlers/index.ts';
 import type { BatchItemError } from '../../src/orchestration/task-bulk-creator.ts';
@@ -170,6 +171,17 @@ describe('bulk task creation on PostgreSQL', () => {
     const dup = await rejection(creator.createTask({ namespace: 'engine_bulk', name: 'bulk_single', context: { n: 0 } }));
     expect(dup.code).toBe('TASK_DUPLICATE');
     expect(dup.details?.existing_task_uuid).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('TaskerClient.createTasks creates a batch in order, and reports a refused one with its code', async () => {
+    const client = new TaskerClient(creator);
+    const created = await client.createTasks([
+      { namespace: 'engine_bulk', name: 'bulk_single', context: { n: 5_000_000 } },
+      { namespace: 'engine_bulk', name: 'bulk_single', context: { n: 5_000_001 } },
+    ]);
+    expect(created.map((t) => [t.status, t.step_count])).toEqual([['steps_in_process', 1], ['steps_in_process', 1]]);
+    expect((await client.getTask(created[1].task_uuid)).context).toEqual({ n: 5_000_001 });
+    await expect(client.createTasks([{ namespace: 'engine_bulk', name: 'bulk_single', context: { n: 5_000_000 } }])).rejects.toMatchObject({ code: 'TASK_BATCH_REJECTED', recoverable: false });
   });
 
   it('tasks created in bulk run to completion on an engine with roles', async () => {
