@@ -452,12 +452,17 @@ function renderMarkdown(r) {
 // Function declarations (hoisted): the phases are called above, before the report. Module-level constants
 // declared down here would still be uninitialised at that point, so everything lives inside the functions.
 
-/** The command that runs bench/tasker-child.ts under a runtime: node through tsx, bun and deno from the repo's devDependencies. */
+/**
+ * The command that runs the tasker child under a runtime: the same compiled bundle (bench/.build, see above) on
+ * node, and on bun and deno from the repo's devDependencies, as an installed package runs; BENCH_TSX=1 runs the
+ * TypeScript instead (tsx on node, natively on bun and deno).
+ */
 function childCommand(runtime) {
-  if (runtime === 'node') return [process.execPath, ['bin/run-ts.mjs', 'bench/tasker-child.ts']];
-  if (runtime === 'bun') return [join(repoRoot, 'node_modules/.bin/bun'), ['bench/tasker-child.ts']];
+  const script = process.env.BENCH_TSX ? 'bench/tasker-child.ts' : compiledChild;
+  if (runtime === 'node') return [process.execPath, process.env.BENCH_TSX ? ['bin/run-ts.mjs', script] : [script]];
+  if (runtime === 'bun') return [join(repoRoot, 'node_modules/.bin/bun'), [script]];
   // -A: the child reads /proc/self/status for VmHWM, which Deno only allows with all permissions
-  if (runtime === 'deno') return [join(repoRoot, 'node_modules/.bin/deno'), ['run', '-A', 'bench/tasker-child.ts']];
+  if (runtime === 'deno') return [join(repoRoot, 'node_modules/.bin/deno'), ['run', '-A', script]];
   throw new Error(`unknown runtime ${runtime}`);
 }
 function taskerOn(runtime, mode, o, extra) {
@@ -557,13 +562,15 @@ async function scaleRun(db, k, knobs) {
       procs.push(p);
     }
     // every process loaded (READY) before any engine starts, so the start-up spread is only engine start
-    const readyBy = Date.now() + 180_000;
-    for (const p of procs) {
-      await Promise.race([
-        p.ready,
-        p.done.then(() => { throw new Error(`${p.roles} process exited before READY`); }),
-        (async () => { while (Date.now() < readyBy) await sleep(500); throw new Error(`${p.roles} process not READY in 180 s`); })(),
-      ]);
+    let readyTimer;
+    const notReady = new Promise((_, reject) => (readyTimer = setTimeout(() => reject(new Error('processes not READY in 180 s')), 180_000)));
+    notReady.catch(() => {});
+    try {
+      for (const p of procs) {
+        await Promise.race([p.ready, notReady, p.done.then(() => { throw new Error(`${p.roles} process exited before READY`); })]);
+      }
+    } finally {
+      clearTimeout(readyTimer);
     }
     for (const p of procs) p.handle.child.stdin.write('GO\n');
     let last = -1;
