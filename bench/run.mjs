@@ -376,7 +376,7 @@ function renderMarkdown(r) {
   const f = r.facts;
   L.push(`\n## ${r.started.slice(0, 16).replace('T', ' ')} UTC — ${r.mode} run (${r.duration_s} s)\n`);
   L.push(`Machine: ${f.cpus} cores (${f.cpu_model}), ${f.ram_gb} GB RAM; PostgreSQL ${f.pg} (synchronous_commit=${f.pg_settings.synchronous_commit}, shared_buffers=${f.pg_settings.shared_buffers}×8kB, pg_stat_statements ${f.pg_stat_statements ? 'on' : 'not preloaded'}); ` +
-    `tasker on Node ${f.node_tasker} (tsx), peers on Node ${f.node_peers}; graphile-worker ${f.graphile_worker}, pg-boss ${f.pg_boss}; ${f.pgbench}; tasker commit ${f.tasker_commit}. ` +
+    `tasker on Node ${f.node_tasker} (compiled bundle), peers on Node ${f.node_peers}; graphile-worker ${f.graphile_worker}, pg-boss ${f.pg_boss}; ${f.pgbench}; tasker commit ${f.tasker_commit}. ` +
     `Load average before/after: ${r.load.before.join(' ')} / ${r.load.after.join(' ')} (the box is shared with other sessions).\n`);
   L.push(`Parameters: N=${r.params.n}, concurrency ${r.params.concurrency}, latency samples ${r.params.samples}, chain runs ${r.params.runs}, idle window ${r.params.idleSeconds} s.\n`);
   if (r.raw) L.push(`**1. Raw limit** (pgbench, BEGIN; INSERT job; UPDATE claim; DELETE; END, 8 clients, ${r.raw.seconds} s): **${r.raw.jobs_per_s} jobs/s** (avg latency ${r.raw.latency_avg_ms} ms).\n`);
