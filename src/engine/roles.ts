@@ -18,6 +18,7 @@ import { ThreadPool } from '../worker/thread-pool.ts';
 import { workerSettings } from '../worker/settings.ts';
 import { Worker } from '../worker/worker.ts';
 import type { StepEventsHook } from '../events/service.ts';
+import { Scheduler } from '../scheduling/scheduler.ts';
 
 /** What both roles are built from. */
 export interface RoleContext {
@@ -43,14 +44,21 @@ async function startWaker(ctx: RoleContext, queues: string[]): Promise<Waker> {
 export async function startOrchestratorRole(
   ctx: RoleContext,
   o: { hooks: CompletionHook[]; failureHooks: CompletionHook[]; onOutcome: (outcome: AdvanceOutcome) => void },
-): Promise<{ orchestrator: Orchestrator; waker: Waker }> {
+): Promise<{ orchestrator: Orchestrator; waker: Waker; scheduler: Scheduler }> {
   const waker = await startWaker(ctx, [RESULTS_QUEUE]);
   const orchestrator = new Orchestrator({
     db: ctx.db, config: ctx.config, templates: ctx.store, logger: ctx.logger.child({ role: 'orchestrator' }), signal: waker,
     hooks: o.hooks, failureHooks: o.failureHooks, onOutcome: o.onOutcome, senderId: ctx.workerId,
   });
   orchestrator.start();
-  return { orchestrator, waker };
+  // delayed tasks and cron schedules (issue 17): started on time by a timer, with the sweep interval as the net
+  const scheduler = new Scheduler({
+    db: ctx.db, store: ctx.store, logger: ctx.logger.child({ role: 'scheduler' }), notify: ctx.config.common.queues.notify,
+    sender: ctx.workerId, maxInputBytes: ctx.config.orchestration.max_task_input_bytes,
+    intervalMs: ctx.config.orchestration.sweep_interval_ms, onOutcome: (outcome) => orchestrator.observe(outcome),
+  });
+  scheduler.start();
+  return { orchestrator, waker, scheduler };
 }
 
 /** The running worker role; `worker` is null when there was no namespace to consume. */

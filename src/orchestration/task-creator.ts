@@ -1,7 +1,7 @@
 import { checkTaskInput } from './task-input-limit.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { TaskerError } from '../errors.ts';
-import type { Db } from '../db/types.ts';
+import type { Queryable } from '../db/types.ts';
 import { compileInputValidator } from '../templates/input-schema.ts';
 import { initialStepNames } from '../templates/graph.ts';
 import type { TaskTemplate } from '../templates/types.ts';
@@ -11,6 +11,7 @@ import { workerQueueName } from '../queue/names.ts';
 import { insertMessages, notifyQueue, workerMessage } from '../queue/sql.ts';
 import { uuidv7 } from './uuid.ts';
 import { transitionPath, type TaskState } from './state-machine.ts';
+import { resolveRunAt } from '../scheduling/run-at.ts';
 
 /** A request to create a task (library, CLI and `POST /v1/tasks`). */
 export interface CreateTaskRequest {
@@ -26,6 +27,10 @@ export interface CreateTaskRequest {
   correlation_id?: string | null;
   parent_correlation_id?: string | null;
   idempotency_key?: string | null;
+  /** Start the task at this time (ISO 8601 or Date); until then it waits in `pending` (issue 17). */
+  run_at?: string | Date | null;
+  /** Start the task this many seconds from now (an alternative to `run_at`). */
+  delay_seconds?: number | null;
 }
 
 /** A created task. */
@@ -37,6 +42,8 @@ export interface CreatedTask {
   state: string;
   correlation_id: string;
   step_count: number;
+  /** When a delayed task starts (ISO 8601); absent for a task that started at creation. */
+  run_at?: string;
 }
 
 /** JSON with object keys sorted, so equal inputs hash equally whatever their key order. */
@@ -87,7 +94,7 @@ function validateRequest(req: CreateTaskRequest): void {
  * pass, so the first steps are enqueued before the call returns.
  */
 export async function createTask(
-  db: Db,
+  db: Queryable,
   store: TemplateStore,
   req: CreateTaskRequest,
   options: { notify: boolean; sender?: string; maxInputBytes: number },
@@ -120,7 +127,9 @@ export async function createTask(
   // O(steps + edges): a 10,000-step template creates its task in one statement of linear size.
   const hasParent = new Set(edges.map((e) => e.to));
   // the creation path through the task machine: to steps_in_process, or straight to complete without steps
-  const path: TaskState[] = ['pending', ...transitionPath('pending', steps.length ? 'steps_in_process' : 'complete')];
+  // a delayed task (issue 17) stays `pending` with no step enqueued until its run_at (src/scheduling/)
+  const runAt = resolveRunAt(req);
+  const path: TaskState[] = runAt ? ['pending'] : ['pending', ...transitionPath('pending', steps.length ? 'steps_in_process' : 'complete')];
   const state = path[path.length - 1];
   const queue = workerQueueName(template.namespace);
   const rows = await db.query<{ task_uuid: string; enqueued: number }>(CREATE_SQL, [
@@ -129,9 +138,9 @@ export async function createTask(
     req.priority ?? 0, correlationId, req.parent_correlation_id ?? null, hash, state,
     [null, ...path.slice(0, -1)], path, path.map((_, i) => i),
     steps.map((s) => s.uuid), steps.map((s) => s.name), steps.map((s) => s.template.retry.retryable),
-    steps.map((s) => s.template.retry.maxAttempts), steps.map((s) => !hasParent.has(s.uuid)),
+    steps.map((s) => s.template.retry.maxAttempts), steps.map((s) => !runAt && !hasParent.has(s.uuid)),
     edges.map((e) => e.from), edges.map((e) => e.to),
-    queue, options.notify, options.sender ?? '',
+    queue, options.notify, options.sender ?? '', runAt?.toISOString() ?? null,
   ]);
   if (rows.length === 0) {
     const existing = await db.query<{ task_uuid: string; state: string }>(`SELECT task_uuid, state FROM tasks WHERE identity_hash = $1`, [hash]);
@@ -155,8 +164,9 @@ export async function createTask(
       state,
       correlation_id: correlationId,
       step_count: steps.length,
+      ...(runAt ? { run_at: runAt.toISOString() } : {}),
     },
-    outcome: { enqueued, finished: state === 'complete' ? [{ taskUuid, state: 'complete' }] : [], nextWakeAt: null },
+    outcome: { enqueued, finished: state === 'complete' ? [{ taskUuid, state: 'complete' }] : [], nextWakeAt: runAt },
   };
 }
 
@@ -164,9 +174,9 @@ const CREATE_SQL = `
   WITH ins AS (
     INSERT INTO tasks (task_uuid, named_task_id, namespace, name, version, context, initiator, source_system,
                        reason, tags, priority, correlation_id, parent_correlation_id, identity_hash, state, completed_at,
-                       worker_queue)
+                       worker_queue, run_at)
     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15,
-            CASE WHEN $15 = 'complete' THEN now() END, $26)
+            CASE WHEN $15 = 'complete' THEN now() END, $26, $29::timestamptz)
     ON CONFLICT (identity_hash) DO NOTHING
     RETURNING task_uuid, correlation_id
   ), task_tr AS (
