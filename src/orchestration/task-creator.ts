@@ -8,7 +8,7 @@ import type { TaskTemplate } from '../templates/types.ts';
 import type { TemplateStore } from '../templates/store.ts';
 import type { AdvanceOutcome } from './task-advancer.ts';
 import { workerQueueName } from '../queue/names.ts';
-import { insertMessages, notifyQueue, workerMessage } from '../queue/sql.ts';
+import { insertMessages, notifyQueue, priorityVt, workerMessage } from '../queue/sql.ts';
 import { uuidv7 } from './uuid.ts';
 import { transitionPath, type TaskState } from './state-machine.ts';
 import { resolveRunAt } from '../scheduling/run-at.ts';
@@ -197,7 +197,7 @@ const CREATE_SQL = `
     INSERT INTO workflow_step_edges (task_uuid, from_step_uuid, to_step_uuid)
     SELECT ins.task_uuid, e.f, e.t FROM ins, unnest($24::uuid[], $25::uuid[]) AS e(f, t)
   ), msg AS (
-    ${insertMessages('$26', workerMessage('st.task_uuid', 'st.step_uuid', 'ins.correlation_id'), "FROM st, ins WHERE st.state = 'enqueued'")}
+    ${insertMessages('$26', workerMessage('st.task_uuid', 'st.step_uuid', 'ins.correlation_id'), "FROM st, ins WHERE st.state = 'enqueued'", priorityVt('$11::int'))}
   )
   SELECT ins.task_uuid, (SELECT count(*)::int FROM msg) AS enqueued,
     CASE WHEN $27 AND EXISTS (SELECT 1 FROM msg) THEN ${notifyQueue('$26::text', '$28')} END AS notified

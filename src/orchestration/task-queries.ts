@@ -41,6 +41,8 @@ export interface TaskView {
   created_at: Date;
   updated_at: Date;
   completed_at: Date | null;
+  /** When a delayed task starts (null: it started at creation). */
+  run_at: Date | null;
   execution_status: ExecutionStatus;
   step_counts: { total: number; complete: number; in_process: number; pending: number; error: number };
   completion_percentage: number;
@@ -48,7 +50,7 @@ export interface TaskView {
 }
 
 const TASK_COLUMNS = `task_uuid, namespace, name, version, state, context, initiator, source_system, reason, tags, priority,
-  correlation_id, parent_correlation_id, created_at, updated_at, completed_at`;
+  correlation_id, parent_correlation_id, created_at, updated_at, completed_at, run_at`;
 
 function summarize(row: Omit<TaskView, 'execution_status' | 'step_counts' | 'completion_percentage'>, r: TaskReadiness | undefined): TaskView {
   const total = r?.total ?? 0;

@@ -43,12 +43,21 @@ export function nextTick(expression: string, timezone: string | null, after: Dat
 }
 
 /**
- * The ticks that are due at `now` and came after `last` (exclusive), newest last, at most `max` of them
- * (the newest ones): catch-up after downtime is bounded by the caller's `max`.
+ * The ticks due at `now` that came after `last` (exclusive), oldest first: the newest `max` of them, plus every
+ * tick of the last `graceMs` (a pass that ran late, not a process that was down, loses no tick). So catch-up
+ * after downtime is bounded by `max` while normal timer jitter never skips a tick.
  */
-export function dueTicks(expression: string, timezone: string | null, last: Date, now: Date, max: number): Date[] {
+export function dueTicks(expression: string, timezone: string | null, last: Date, now: Date, max: number, graceMs = 0): Date[] {
   const cron = compile(expression, timezone);
+  const after = last.getTime();
+  const end = now.getTime();
+  const found = new Map<number, Date>();
   // previousRuns walks back from the reference: the newest `max` ticks at or before now
-  const ticks = cron.previousRuns(max, new Date(now.getTime() + 1)).filter((t) => t.getTime() > last.getTime() && t.getTime() <= now.getTime());
-  return ticks.sort((a, b) => a.getTime() - b.getTime());
+  for (const t of cron.previousRuns(max, new Date(end + 1))) if (t.getTime() > after && t.getTime() <= end) found.set(t.getTime(), t);
+  let t = cron.nextRun(new Date(Math.max(after, end - graceMs)));
+  for (let n = 0; t && t.getTime() <= end && n < 1000; n++) {
+    found.set(t.getTime(), t);
+    t = cron.nextRun(t);
+  }
+  return [...found.values()].sort((a, b) => a.getTime() - b.getTime());
 }

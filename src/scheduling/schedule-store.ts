@@ -95,6 +95,9 @@ export async function triggerSchedule(db: Db, store: TemplateStore, name: string
   }, o);
 }
 
+/** Ticks this recent are always created: the pass ran late (a busy box), the process was not down. */
+export const LATE_TOLERANCE_MS = 2000;
+
 /** What one firing pass did. */
 export interface FireOutcome extends AdvanceOutcome {
   created: number;
@@ -127,7 +130,7 @@ export async function fireSchedules(
       [dueNames],
     );
     for (const r of rows) {
-      const ticks = dueTicks(r.cron, r.timezone, r.last_tick_at ?? now, now, Math.max(0, r.backfill) + 1);
+      const ticks = dueTicks(r.cron, r.timezone, r.last_tick_at ?? now, now, Math.max(0, r.backfill) + 1, LATE_TOLERANCE_MS);
       if (ticks.length === 0) continue;
       let lastTask: string | null = r.last_task_uuid;
       for (const tick of ticks) {
