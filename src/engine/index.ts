@@ -85,7 +85,10 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
       else afterOutcome(outcome);
     },
     onAbort: (stepUuids) => worker?.abortSteps(stepUuids),
-    onCancelled: (taskUuid) => notifyFinished({ taskUuid, state: 'cancelled' }),
+    onCancelled: (taskUuid) => {
+      notifyFinished({ taskUuid, state: 'cancelled' });
+      void scheduler?.run();
+    },
   });
 
   const tasker: Tasker = {

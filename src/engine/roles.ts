@@ -46,19 +46,25 @@ export async function startOrchestratorRole(
   o: { hooks: CompletionHook[]; failureHooks: CompletionHook[]; onOutcome: (outcome: AdvanceOutcome) => void },
 ): Promise<{ orchestrator: Orchestrator; waker: Waker; scheduler: Scheduler }> {
   const waker = await startWaker(ctx, [RESULTS_QUEUE]);
+  let scheduler: Scheduler | null = null;
   const orchestrator = new Orchestrator({
     db: ctx.db, config: ctx.config, templates: ctx.store, logger: ctx.logger.child({ role: 'orchestrator' }), signal: waker,
-    hooks: o.hooks, failureHooks: o.failureHooks, onOutcome: o.onOutcome, senderId: ctx.workerId,
+    hooks: o.hooks, failureHooks: o.failureHooks, senderId: ctx.workerId,
+    onOutcome: (outcome) => {
+      o.onOutcome(outcome);
+      // finished tasks free concurrency slots: admit the tasks waiting for them now, not at the next net pass
+      if (outcome.finished.length) void scheduler?.run();
+    },
   });
   orchestrator.start();
   // delayed tasks and cron schedules (issue 17): started on time by a timer, with the sweep interval as the net
-  const scheduler = new Scheduler({
+  scheduler = new Scheduler({
     db: ctx.db, store: ctx.store, logger: ctx.logger.child({ role: 'scheduler' }), notify: ctx.config.common.queues.notify,
     sender: ctx.workerId, maxInputBytes: ctx.config.orchestration.max_task_input_bytes,
     intervalMs: ctx.config.orchestration.sweep_interval_ms, onOutcome: (outcome) => orchestrator.observe(outcome),
   });
   scheduler.start();
-  return { orchestrator, waker, scheduler };
+  return { orchestrator, waker, scheduler: scheduler as Scheduler };
 }
 
 /** The running worker role; `worker` is null when there was no namespace to consume. */

@@ -12,6 +12,7 @@ import { insertMessages, notifyQueue, priorityVt, workerMessage } from '../queue
 import { uuidv7 } from './uuid.ts';
 import { transitionPath, type TaskState } from './state-machine.ts';
 import { resolveRunAt } from '../scheduling/run-at.ts';
+import { concurrencyHolds } from '../scheduling/concurrency.ts';
 
 /** A request to create a task (library, CLI and `POST /v1/tasks`). */
 export interface CreateTaskRequest {
@@ -128,7 +129,9 @@ export async function createTask(
   const hasParent = new Set(edges.map((e) => e.to));
   // the creation path through the task machine: to steps_in_process, or straight to complete without steps
   // a delayed task (issue 17) stays `pending` with no step enqueued until its run_at (src/scheduling/)
-  const runAt = resolveRunAt(req);
+  // a task under a concurrency limit waits there too, until the scheduler admits it (src/scheduling/concurrency.ts)
+  const holds = concurrencyHolds(template, context);
+  const runAt = resolveRunAt(req) ?? (holds.length ? new Date() : null);
   const path: TaskState[] = runAt ? ['pending'] : ['pending', ...transitionPath('pending', steps.length ? 'steps_in_process' : 'complete')];
   const state = path[path.length - 1];
   const queue = workerQueueName(template.namespace);
@@ -141,6 +144,7 @@ export async function createTask(
     steps.map((s) => s.template.retry.maxAttempts), steps.map((s) => !runAt && !hasParent.has(s.uuid)),
     edges.map((e) => e.from), edges.map((e) => e.to),
     queue, options.notify, options.sender ?? '', runAt?.toISOString() ?? null,
+    holds.map((h) => h.key), holds.map((h) => h.limit),
   ]);
   if (rows.length === 0) {
     const existing = await db.query<{ task_uuid: string; state: string }>(`SELECT task_uuid, state FROM tasks WHERE identity_hash = $1`, [hash]);
@@ -196,6 +200,9 @@ const CREATE_SQL = `
   ), edges AS (
     INSERT INTO workflow_step_edges (task_uuid, from_step_uuid, to_step_uuid)
     SELECT ins.task_uuid, e.f, e.t FROM ins, unnest($24::uuid[], $25::uuid[]) AS e(f, t)
+  ), holds AS (
+    INSERT INTO concurrency_holds (task_uuid, limit_key, max_running)
+    SELECT ins.task_uuid, h.k, h.l FROM ins, unnest($30::text[], $31::int[]) AS h(k, l)
   ), msg AS (
     ${insertMessages('$26', workerMessage('st.task_uuid', 'st.step_uuid', 'ins.correlation_id'), "FROM st, ins WHERE st.state = 'enqueued'", priorityVt('$11::int'))}
   )

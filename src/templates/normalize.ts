@@ -7,11 +7,12 @@ import { readEventCatalogue } from './events.ts';
 import { readLifecycle } from './lifecycle.ts';
 import { normalizeStep } from './normalize-step.ts';
 import { readSchedules } from './schedules.ts';
+import { readConcurrency } from '../scheduling/concurrency.ts';
 import { DEFAULT_RETRY, IdentityStrategies, type StepTemplate, type TaskTemplate } from './types.ts';
 
 const TEMPLATE_KEYS = new Set([
   'name', 'namespace_name', 'version', 'description', 'metadata', 'input_schema', 'identity_strategy',
-  'steps', 'environments', 'lifecycle', 'domain_events', 'schedules',
+  'steps', 'environments', 'lifecycle', 'domain_events', 'schedules', 'concurrency',
 ]);
 // Keys the original tasker system writes in its templates; they carry nothing this engine uses.
 const LEGACY_TEMPLATE_KEYS = new Set([
@@ -43,6 +44,8 @@ export function normalizeTemplate(ctx: FieldContext, data: unknown, env: string 
   if (domainEvents.length) template.domainEvents = domainEvents;
   const schedules = readSchedules(ctx, data.schedules);
   if (schedules.length) template.schedules = schedules;
+  const concurrency = readConcurrency(ctx, data.concurrency);
+  if (concurrency.length) template.concurrency = concurrency;
   const description = readString(ctx, data.description, 'description');
   if (description !== undefined) template.description = description;
   applyEnvironments(ctx, data.environments, template.steps, env);

@@ -2,6 +2,7 @@ import type { ErrorCode } from '../errors.ts';
 // The normalized template model: what the parser produces, the validator checks and the engine stores as JSON.
 import type { EventCatalogEntry, EventDeclaration } from '../events/types.ts';
 import type { TemplateSchedule } from './schedules.ts';
+import type { ConcurrencyLimit } from '../scheduling/concurrency.ts';
 
 /** The kinds of step a template can declare (DESIGN §5, §6.7, §6.8). */
 export const StepTypes = ['standard', 'decision', 'deferred_convergence', 'batchable', 'batch_worker'] as const;
@@ -80,6 +81,8 @@ export interface TaskTemplate {
   lifecycle: Record<string, number | string | boolean>;
   /** Cron schedules that create tasks of this template (issue 17). */
   schedules?: TemplateSchedule[];
+  /** Limits on how many of its tasks run at once (issue 17). */
+  concurrency?: ConcurrencyLimit[];
   sourceFile?: string;
 }
 

@@ -193,6 +193,32 @@ describe('schedules and priority on PostgreSQL across processes', () => {
     expect(Math.max(...gaps(none)), `no_backfill gaps ${JSON.stringify(gaps(none))}`).toBeGreaterThanOrEqual(3000);
   }, 150_000);
 
+  it('a concurrency key of 1: 20 tasks of one customer across 2 processes never run two at once (ledger of start/end times)', async () => {
+    procs.push(...(await Promise.all([1, 2].map((n) => spawnEngine({ name: `conc-${n}`, url: backend.url, role: 'both', concurrency: 4 })))));
+    const client: Tasker = await startTasker(backend.url, { roles: { orchestrator: false, worker: false } });
+    const one: string[] = [];
+    const other: string[] = [];
+    await Promise.all(Array.from({ length: 20 }, async () => one.push((await client.createTask({ namespace: 'engine_proc', name: 'ledger_serial', context: { customer_id: 'c1' } })).task_uuid)));
+    await Promise.all(Array.from({ length: 4 }, async () => other.push((await client.createTask({ namespace: 'engine_proc', name: 'ledger_serial', context: { customer_id: 'c2' } })).task_uuid)));
+    const all = [...one, ...other];
+    // a task under a limit waits in pending until admitted
+    await waitFor(async () => {
+      const [{ done, failed }] = await sql`SELECT count(*) FILTER (WHERE state = 'complete')::int AS done, count(*) FILTER (WHERE state IN ('error', 'blocked_by_failures'))::int AS failed FROM tasker.tasks WHERE task_uuid = ANY(${all}::uuid[])`;
+      if (failed > 0) throw new Error(`${failed} task(s) failed`);
+      return done === all.length;
+    }, { timeoutMs: 90_000, intervalMs: 100, what: 'all limited tasks complete' });
+    const spans = await sql<Array<{ task_uuid: string; pid: number; start: Date; end: Date }>>`
+      SELECT s.task_uuid, s.pid, s.at AS start, e.at AS end FROM public.ledger s
+      JOIN public.ledger e ON e.task_uuid = s.task_uuid AND e.event = 'end'
+      WHERE s.event = 'start' AND s.task_uuid = ANY(${one}::uuid[]) ORDER BY s.at`;
+    expect(spans).toHaveLength(20);
+    for (let i = 1; i < spans.length; i++) {
+      expect(spans[i].start.getTime(), `task ${i} started before task ${i - 1} ended`).toBeGreaterThanOrEqual(spans[i - 1].end.getTime());
+    }
+    const [{ n }] = await sql`SELECT count(*)::int AS n FROM tasker.concurrency_holds WHERE task_uuid = ANY(${all}::uuid[])`;
+    expect(n, 'slots of finished tasks are given back').toBe(0);
+  }, 150_000);
+
   it('a high-priority task starts promptly while a flood of low-priority work is queued', async () => {
     const registry = new HandlerRegistry();
     const started = new Map<string, number>();

@@ -24,3 +24,17 @@ CREATE TABLE schedules (
   created_at    timestamptz NOT NULL DEFAULT now(),
   updated_at    timestamptz NOT NULL DEFAULT now()
 );
+
+-- Concurrency limits (template `concurrency`): one row per task and limit key it is subject to, written with
+-- the task. A limited task waits in `pending` until, for each of its keys, fewer than max_running tasks hold
+-- a slot; admission takes an advisory lock per key so processes never over-admit. Rows of finished tasks are
+-- deleted (src/scheduling/concurrency.ts).
+CREATE TABLE concurrency_holds (
+  task_uuid   uuid NOT NULL,
+  limit_key   text NOT NULL,
+  max_running int NOT NULL,
+  holding     boolean NOT NULL DEFAULT false,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (task_uuid, limit_key)
+);
+CREATE INDEX concurrency_holds_key_idx ON concurrency_holds (limit_key) WHERE holding;
