@@ -19,6 +19,7 @@ import { workerSettings } from '../worker/settings.ts';
 import { Worker } from '../worker/worker.ts';
 import type { StepEventsHook } from '../events/service.ts';
 import { Scheduler } from '../scheduling/scheduler.ts';
+import { rateBuckets, waitForRateLimits } from '../scheduling/rate-limit.ts';
 
 /** What both roles are built from. */
 export interface RoleContext {
@@ -107,6 +108,10 @@ export async function startWorkerRole(
     cancellations: listenForCancellations(ctx.db, (payload) => workerLogger.warn('ignoring a malformed cancellation notice', { payload })),
     logger: workerLogger, workerId: ctx.workerId, threadPool: threadPool ?? undefined,
     onCompleted: () => ctx.bus.wake(RESULTS_QUEUE),
+    beforeRun: async (step, template, callable, signal) => {
+      const buckets = rateBuckets(template, step.template_step_name, callable);
+      if (buckets.length) await waitForRateLimits(ctx.db, buckets, { stepUuid: step.step_uuid, claimToken: step.claim_token }, signal);
+    },
     events: o.events,
   });
   worker.start();

@@ -33,6 +33,7 @@ const stepFields = {
   step_uuid: uuid, name: str, template_step_name: str, state: stepState,
   attempts: int, max_attempts: int, retryable: v.boolean(), inputs: anyJson, results: anyJson, checkpoint: anyJson,
   last_attempted_at: nullableDate, next_attempt_at: nullableDate, claimed_by: nullableStr, lease_expires_at: nullableDate,
+  rate_limited_until: v.pipe(nullableDate, v.description('while the step waits for its rate-limit slot: when it comes')),
   created_at: dateTime, updated_at: dateTime, dependencies: v.array(str),
 };
 /** A step. */

@@ -35,10 +35,45 @@ steps:
     handler: { callable: sched_started }
 `);
 
+const rateTemplate = yamlTemplate(`
+name: rated
+namespace_name: sched_rate
+version: 1.0.0
+identity_strategy: always_unique
+rate_limit: { per_second: 10 }
+steps:
+  - name: call
+    handler: { callable: rated_call }
+`);
+
+/** Runs 80 rate-limited tasks on `engines` (sharing `starts`); returns the handler start times, sorted. */
+async function runRated(engines: Tasker[], starts: number[]): Promise<{ starts: number[]; waited: number }> {
+  const uuids: string[] = [];
+  for (let i = 0; i < 80; i++) uuids.push((await engines[i % engines.length].createTask({ namespace: 'sched_rate', name: 'rated', context: { i } })).task_uuid);
+  // the wait is visible on the steps while they wait for their slot
+  const waited = await waitFor(async () => {
+    const [{ n }] = await engines[0].db.query<{ n: number }>(`SELECT count(*)::int AS n FROM workflow_steps WHERE rate_limited_until IS NOT NULL`);
+    return n > 0 ? n : null;
+  }, { timeoutMs: 20_000, what: 'a step waiting for its rate-limit slot' });
+  await waitFor(() => starts.length >= 80, { timeoutMs: 60_000, what: 'every rated task to start' });
+  return { starts: [...starts].sort((a, b) => a - b), waited };
+}
+
+/** The most starts in any 5-second window. */
+function maxIn5s(starts: number[]): number {
+  let best = 0;
+  for (let i = 0, j = 0; i < starts.length; i++) {
+    while (starts[i] - starts[j] >= 5000) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
 describe.each(BACKENDS)('delayed tasks and schedules on %s', (_label, open) => {
   let backend: EngineBackend;
   let tasker: Tasker;
   const startedAt = new Map<string, number>();
+  const rated: number[] = [];
 
   beforeAll(async () => {
     backend = await open();
@@ -47,8 +82,12 @@ describe.each(BACKENDS)('delayed tasks and schedules on %s', (_label, open) => {
       if (!startedAt.has(context.taskUuid)) startedAt.set(context.taskUuid, Date.now());
       return { ok: true };
     }));
+    registry.register(defineHandler('rated_call', {}, () => {
+      rated.push(Date.now());
+      return {};
+    }));
     // a sweep every 10 s: a delayed task that starts on time was started by the scheduler's timer, not the net
-    tasker = await startTasker(backend.url, { registry, templates: [delayedTemplate, scheduledTemplate], config: { orchestration: { sweep_interval_ms: 10_000 } } });
+    tasker = await startTasker(backend.url, { registry, templates: [delayedTemplate, scheduledTemplate, rateTemplate], config: { orchestration: { sweep_interval_ms: 10_000 } } });
   }, 120_000);
   afterAll(async () => {
     await stopAllTaskers();
@@ -116,6 +155,13 @@ describe.each(BACKENDS)('delayed tasks and schedules on %s', (_label, open) => {
     const [view] = (await listSchedules(tasker.db)).filter((s) => s.name === 'sched_every_second');
     expect(view).toMatchObject({ namespace: 'sched', task: 'every_second', cron: '* * * * * *', paused: false });
     await expect(setSchedulePaused(tasker.db, 'no_such_schedule', true)).rejects.toMatchObject({ code: 'SCHEDULE_NOT_FOUND' });
+  }, 90_000);
+
+  it('a template rate limit of 10/s admits at most 55 starts in any 5 s, and the wait shows on the steps', async () => {
+    const { starts, waited } = await runRated([tasker], rated);
+    expect(waited).toBeGreaterThan(0);
+    expect(maxIn5s(starts), 'starts in the busiest 5 s').toBeLessThanOrEqual(55);
+    expect(maxIn5s(starts), 'the limit still lets work through').toBeGreaterThanOrEqual(40);
   }, 90_000);
 });
 
@@ -218,6 +264,19 @@ describe('schedules and priority on PostgreSQL across processes', () => {
     const [{ n }] = await sql`SELECT count(*)::int AS n FROM tasker.concurrency_holds WHERE task_uuid = ANY(${all}::uuid[])`;
     expect(n, 'slots of finished tasks are given back').toBe(0);
   }, 150_000);
+
+  it('a rate limit is shared by two engines on one database: at most 55 starts in any 5 s at 10/s', async () => {
+    const starts: number[] = [];
+    const registry = new HandlerRegistry();
+    registry.register(defineHandler('rated_call', {}, () => {
+      starts.push(Date.now());
+      return {};
+    }));
+    const engines = await Promise.all([1, 2].map(() => startTasker(backend.url, { registry, templates: [rateTemplate] })));
+    const { starts: sorted } = await runRated(engines, starts);
+    expect(maxIn5s(sorted), 'starts in the busiest 5 s').toBeLessThanOrEqual(55);
+    expect(maxIn5s(sorted)).toBeGreaterThanOrEqual(40);
+  }, 90_000);
 
   it('a high-priority task starts promptly while a flood of low-priority work is queued', async () => {
     const registry = new HandlerRegistry();

@@ -38,3 +38,14 @@ CREATE TABLE concurrency_holds (
   PRIMARY KEY (task_uuid, limit_key)
 );
 CREATE INDEX concurrency_holds_key_idx ON concurrency_holds (limit_key) WHERE holding;
+
+-- Rate limits (template or step `rate_limit`): one row per bucket (`template:<ns>/<name>` or
+-- `handler:<callable>`). `tat` is the GCRA theoretical arrival time: each start reserves the next slot
+-- (tat = greatest(tat, now) + 1/rate) and waits until its slot, so processes share one limit with one statement.
+CREATE TABLE rate_limits (
+  bucket     text PRIMARY KEY,
+  tat        timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+-- while a claimed step waits for its rate-limit slot: until when (visible in the step's API view)
+ALTER TABLE workflow_steps ADD COLUMN rate_limited_until timestamptz;
