@@ -64,3 +64,32 @@ describe('due ticks', () => {
     expect(dueTicks('* * * * * *', null, at('10'), at('10.5'), 5)).toEqual([]);
   });
 });
+
+describe('concurrency and rate_limit fields', () => {
+  const withBlock = (block: string, step = '') => `name: t
+namespace_name: ns
+version: 1.0.0
+${block}
+steps:
+  - name: run
+    handler: { callable: run }
+${step}`;
+  it('a concurrency key that is not an input path, or a missing limit, is a located error', () => {
+    const { problems } = parseTemplate(withBlock('concurrency:\n  key: customer_id\n  limit: 1'), 't.yaml');
+    expect(problems.find((p) => p.path === 'concurrency.key')?.message).toContain('"$.customer_id"');
+    const missing = parseTemplate(withBlock('concurrency: [{ key: $.a }]'), 't.yaml').problems;
+    expect(missing.find((p) => p.path === 'concurrency[0].limit')?.severity).toBe('error');
+    const scope = parseTemplate(withBlock('concurrency: { limit: 2, scope: step }'), 't.yaml').problems;
+    expect(scope.find((p) => p.path === 'concurrency.scope')?.message).toContain('scope "task"');
+  });
+  it('rate_limit takes per_second or per_minute, on the template or a step', () => {
+    const ok = parseTemplate(withBlock('rate_limit: { per_minute: 120 }', '    rate_limit: { per_second: 5 }'), 't.yaml');
+    expect(ok.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(ok.template?.rateLimit).toEqual({ perSecond: 2 });
+    expect(ok.template?.steps[0].rateLimit).toEqual({ perSecond: 5 });
+    const both = parseTemplate(withBlock('rate_limit: { per_second: 1, per_minute: 60 }'), 't.yaml').problems;
+    expect(both.find((p) => p.path === 'rate_limit')?.message).toContain('not both');
+    const bad = parseTemplate(withBlock('rate_limit: { per_second: 0 }'), 't.yaml').problems;
+    expect(bad.find((p) => p.path === 'rate_limit.per_second')?.severity).toBe('error');
+  });
+});
