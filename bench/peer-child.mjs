@@ -73,6 +73,17 @@ async function graphile() {
     const queries = clientQueries - q0;
     await runner.stop();
     result({ n: opts.n, ms: end - first, per_s: opts.n / ((end - first) / 1000), vm_hwm_kb: hwm, client_queries: queries, settings });
+  } else if (mode === 'bulk') {
+    // bulk creation: addJobs in batches of 1,000, as the drain pre-creates its jobs
+    const utils = await gw.makeWorkerUtils({ connectionString: opts.url, logger });
+    await utils.addJobs([{ identifier: 'noop', payload: {} }]); // warm-up: connection and prepared statement
+    const t0 = performance.now();
+    for (let i = 0; i < opts.n; i += 1000) {
+      await utils.addJobs(Array.from({ length: Math.min(1000, opts.n - i) }, () => ({ identifier: 'noop', payload: {} })));
+    }
+    const ms = performance.now() - t0;
+    await utils.release();
+    result({ n: opts.n, batch: 1000, ms, per_s: opts.n / (ms / 1000) });
   } else if (mode === 'latency') {
     const runner = await gw.run({ connectionString: opts.url, noHandleSignals: true, logger, taskList, ...settings });
     const lat = [];

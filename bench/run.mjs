@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// tasker benchmark suite: `node bench/run.mjs [--quick] [--only=raw,throughput,latency,csv,idle,profile] [--no-write]`
+// tasker benchmark suite: `node bench/run.mjs [--quick] [--only=raw,throughput,bulk,latency,csv,idle,profile] [--no-write]`
 // (or `cd bench && npm install && npm run bench`). Measures tasker, graphile-worker and pg-boss against
 // one local PostgreSQL, a fresh database per measurement, and appends a dated entry to bench/RESULTS.md.
 import { spawn, execFileSync } from 'node:child_process';
@@ -194,6 +194,24 @@ if (want('throughput')) {
   };
 }
 
+// ── 7. bulk creation: tasker createTasks (and the createTask loop) vs graphile-worker addJobs ──────
+if (want('bulk')) {
+  log(`bulk creation: ${P.n} tasks/jobs`);
+  const db = await freshDb('tasker_bulk');
+  const r = await tasker('bulk', { url: db.url, n: P.n, batch: 1000, concurrency: 10 });
+  await dropDb(db);
+  const gdb = await freshDb('graphile_bulk');
+  const g = await peer('graphile', 'bulk', { url: gdb.url, n: P.n });
+  await dropDb(gdb);
+  R.bulk = {
+    n: P.n, batch: 1000,
+    tasker_create_tasks_per_s: round(r.result.per_s, 0), tasker_create_task_loop_per_s: round(r.result.loop?.per_s, 0),
+    graphile_add_jobs_per_s: round(g.result.per_s, 0),
+    ratio: round(r.result.per_s / g.result.per_s, 2),
+  };
+  log('bulk', R.bulk);
+}
+
 // ── 3. + 4. latency, chain, diamond ─────────────────────────────────────────────────────────────
 if (want('latency')) {
   log(`latency: ${P.samples} samples, chain/diamond ${P.runs} runs`);
@@ -365,6 +383,10 @@ function renderMarkdown(r) {
     L.push('');
     L.push(`Ratios: ${Object.entries(r.ratios).map(([k, v]) => `${k} **${v}**`).join('; ')}.\n`);
     L.push(`tasker is timed from the first claim (first \`in_progress\` transition) to the last task's \`completed_at\` (database clock); peers from the first handler start to the moment a poller sees no job left. **6. Memory:** tasker worker process (orchestrator + worker, one process) peak RSS (VmHWM) ${t.tasker.peak_rss_mb} MB while draining ${r.params.n} tasks.\n`);
+  }
+  if (r.bulk) {
+    const b = r.bulk;
+    L.push(`**7. Bulk creation of ${b.n}** single-step tasks / no-op jobs, batches of ${b.batch}: tasker \`createTasks\` **${b.tasker_create_tasks_per_s} tasks/s** (a loop of \`createTask\`, concurrency 10: ${b.tasker_create_task_loop_per_s}); graphile-worker \`addJobs\` **${b.graphile_add_jobs_per_s} jobs/s**; ratio **${b.ratio}×**.\n`);
   }
   const lrow = (name, x) => `| ${name} | ${x.p50} | ${x.p95} | ${x.p99} | ${x.n} |`;
   if (r.latency) {

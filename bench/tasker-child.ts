@@ -21,6 +21,10 @@ interface Options {
   /** Experiments only: overrides of worker / queue settings. */
   maxHandlers?: number;
   claimBatch?: number;
+  resultBatch?: number;
+  /** bulk mode: tasks per createTasks call; loop false skips the createTask loop. */
+  batch?: number;
+  loop?: boolean;
 }
 
 const mode = process.argv[2];
@@ -158,6 +162,38 @@ async function create(): Promise<void> {
   const ms = performance.now() - t0;
   await t.stop();
   result({ created: n, ms, per_s: n / (ms / 1000) });
+}
+
+/**
+ * Bulk creation of N single-step tasks, no roles running: `createTasks` in batches of `batch` (default 1,000),
+ * and for comparison the loop of `createTask` (concurrency 10) the bench used before createTasks existed.
+ * Each on a database of its own would be fairer; both run here on the same one, bulk first.
+ */
+async function bulk(): Promise<void> {
+  const t = await makeTasker({ orchestrator: false, worker: false });
+  const n = opts.n ?? 2000;
+  const batch = opts.batch ?? 1000;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i += batch) {
+    await t.createTasks(Array.from({ length: Math.min(batch, n - i) }, () => ({ namespace: 'bench', name: 'bench_single', context: {} })));
+  }
+  const bulkMs = performance.now() - t0;
+  let loop: { ms: number; per_s: number } | undefined;
+  if (opts.loop !== false) {
+    const conc = opts.concurrency ?? 10;
+    let next = 0;
+    const t1 = performance.now();
+    await Promise.all(Array.from({ length: conc }, async () => {
+      while (next < n) {
+        next++;
+        await t.createTask({ namespace: 'bench', name: 'bench_single', context: {} });
+      }
+    }));
+    const ms = performance.now() - t1;
+    loop = { ms, per_s: n / (ms / 1000) };
+  }
+  await t.stop();
+  result({ created: n, batch, ms: bulkMs, per_s: n / (bulkMs / 1000), loop });
 }
 
 async function drain(): Promise<void> {
@@ -310,7 +346,7 @@ process.on('SIGUSR2', () => {
   result({ client_statements: calls, transactions, statements: [...statements.entries()].map(([sql, s]) => ({ sql, calls: s.calls })) });
 });
 
-const modes: Record<string, () => Promise<void>> = { create, drain, latency, csv, idle, 'chain-profile': chainProfile };
+const modes: Record<string, () => Promise<void>> = { create, bulk, drain, latency, csv, idle, 'chain-profile': chainProfile };
 if (!modes[mode]) {
   console.error(`unknown mode ${mode}`);
   process.exit(2);

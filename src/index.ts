@@ -67,6 +67,7 @@ export { StepState, TaskState } from './orchestration/state-machine.ts';
 export { StepActions, type StepAction, type StepActionRequest, type StepActionResult } from './orchestration/step-actions.ts';
 export type { CancelTaskOptions, CancelTaskResult } from './orchestration/task-cancel.ts';
 export type { CreateTaskRequest, CreatedTask } from './orchestration/task-creator.ts';
+export type { BatchItemError } from './orchestration/task-bulk-creator.ts';
 export type { StepView, TaskFilter, TaskView } from './orchestration/task-queries.ts';
 export {
   renderTaskMermaid,
@@ -110,7 +111,7 @@ export {
 } from './handlers/index.ts';
 export {
   TaskerClient, TaskerClientError, getTaskerClient,
-  type CancelTaskResponse, type CreateTaskOptions, type HealthCheckResponse, type HttpTransportOptions, type ListTasksOptions,
+  type CancelTaskResponse, type CreateTaskOptions, type CreatedTaskResponse, type HealthCheckResponse, type HttpTransportOptions, type ListTasksOptions,
   type PaginationInfo, type StepAuditResponse, type StepReadinessStatus, type StepResponse, type TaskerClientTarget,
   type TaskListResponse, type TaskResponse,
 } from './client/index.ts';

@@ -9,6 +9,8 @@ import type { StepActionRequest } from '../orchestration/step-actions.ts';
 /** What the `tasker task` commands need, served by the database directly or by a remote `tasker run` over HTTP. */
 export interface TaskBackend {
   create(request: CreateTaskRequest): Promise<{ task_uuid: string; namespace: string; name: string; version: string; step_count?: number }>;
+  /** Creates all of `requests` or none (TASK_BATCH_REJECTED, `details.errors` by index). */
+  createMany(requests: CreateTaskRequest[]): Promise<Array<{ task_uuid: string; namespace: string; name: string; version: string }>>;
   get(taskUuid: string): Promise<TaskView>;
   list(filter: TaskFilter): Promise<{ tasks: TaskView[]; total: number }>;
   steps(taskUuid: string): Promise<StepView[]>;
@@ -56,6 +58,7 @@ function httpBackend(base: string, apiKey: string | undefined): TaskBackend {
     new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)])).toString();
   return {
     create: (request) => call('POST', '/v1/tasks', request),
+    createMany: async (requests) => (await call<{ tasks: Array<{ task_uuid: string; namespace: string; name: string; version: string }> }>('POST', '/v1/tasks/batch', { tasks: requests })).tasks,
     get: (uuid) => call('GET', `/v1/tasks/${encodeURIComponent(uuid)}`),
     async list(filter) {
       const r = await call<{ tasks: TaskView[]; pagination: { total: number } }>('GET', `/v1/tasks?${q(filter as Record<string, unknown>)}`);
@@ -85,6 +88,7 @@ export async function withTaskBackend<T>(ctx: CliContext, args: Record<string, u
     const ops = createTaskOperations(() => db, { config: ctx.config });
     return fn({
       create: ops.createTask,
+      createMany: ops.createTasks,
       get: (uuid) => ops.getTask(uuid, { steps: true }),
       list: ops.listTasks,
       steps: async (uuid) => {

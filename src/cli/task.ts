@@ -3,6 +3,7 @@ import { commonArgs, formatTable, readJsonArg, setup } from './shared.ts';
 import { TaskerError } from '../errors.ts';
 import { remoteArgs, withTaskBackend } from './task-backend.ts';
 import { isTerminalTaskState } from '../orchestration/state-machine.ts';
+import { createInBatches, isNdjsonInput, parseNdjsonRequests } from './task-bulk.ts';
 
 /** Parses `namespace/name[@version]`. */
 export function parseTemplateRef(ref: string): { namespace: string; name: string; version?: string } {
@@ -26,8 +27,9 @@ const create = defineCommand({
   args: {
     ...commonArgs,
     ...formatArg,
-    template: { type: 'positional', required: true, description: '<namespace>/<name>[@version]' },
-    input: { type: 'string', description: 'task input as JSON, or @file.json' },
+    template: { type: 'positional', required: false, description: '<namespace>/<name>[@version] (optional with @file.ndjson when each line names its template)' },
+    input: { type: 'string', description: 'task input as JSON, or @file.json; @file.ndjson: one task request per line, created in batches' },
+    'batch-size': { type: 'string', description: 'with @file.ndjson: requests per all-or-nothing batch (default 1000)' },
     'idempotency-key': { type: 'string', description: 'deduplicate requests with this key' },
     initiator: { type: 'string', description: 'who asked for it' },
     reason: { type: 'string', description: 'why' },
@@ -39,6 +41,8 @@ const create = defineCommand({
   },
   async run({ args }) {
     const ctx = await setup(args);
+    if (isNdjsonInput(args.input)) return createFromNdjson(ctx, args);
+    if (!args.template) throw new TaskerError('USAGE', 'missing the template: tasker task create <namespace>/<name>[@version]', { hint: 'or pass --input @requests.ndjson whose lines name their template' });
     const ref = parseTemplateRef(String(args.template));
     const context = await readJsonArg(ctx.runtime, args.input, 'input');
     const priority = args.priority === undefined ? undefined : Number(args.priority);
@@ -67,6 +71,37 @@ const create = defineCommand({
     });
   },
 });
+
+/** `--input @file.ndjson`: every line a request, created in all-or-nothing batches; prints the counts. */
+async function createFromNdjson(ctx: Awaited<ReturnType<typeof setup>>, args: Record<string, unknown>): Promise<number> {
+  const file = String(args.input).slice(1);
+  if (args.wait) throw new TaskerError('USAGE', '--wait does not apply to --input @file.ndjson', { hint: 'drop --wait, then follow the tasks with tasker task list' });
+  if (args['idempotency-key'] !== undefined) {
+    throw new TaskerError('USAGE', '--idempotency-key would give every line the same identity', { hint: 'put "idempotency_key" in each line of the file instead' });
+  }
+  const batchSize = args['batch-size'] === undefined ? 1000 : Number(args['batch-size']);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new TaskerError('USAGE', `--batch-size must be a positive integer, not ${JSON.stringify(args['batch-size'])}`);
+  let text: string;
+  try {
+    text = await ctx.runtime.readTextFile(file);
+  } catch (cause) {
+    throw new TaskerError('USAGE', `--input: cannot read ${file}`, { cause, hint: 'give a readable NDJSON file after @' });
+  }
+  const defaults = {
+    ...(args.template ? parseTemplateRef(String(args.template)) : {}),
+    initiator: (args.initiator as string | undefined) ?? 'tasker-cli',
+    ...(args.reason !== undefined ? { reason: String(args.reason) } : {}),
+    ...(args.priority !== undefined ? { priority: Number(args.priority) } : {}),
+  };
+  const requests = parseNdjsonRequests(text, file, defaults);
+  return withTaskBackend(ctx, args, async (backend) => {
+    const result = await createInBatches(backend, requests, file, batchSize, (n) => {
+      if (args.format !== 'json') ctx.runtime.writeStderr(`created ${n} of ${requests.length}\n`);
+    });
+    print(ctx.runtime, args.format === 'json' ? { file, ...result } : `created ${result.created} task(s) from ${file} in ${result.batches} batch(es)\n`, args.format);
+    return 0;
+  });
+}
 
 /** Polls a task until it is in a terminal state; TIMEOUT after `timeoutMs`. */
 async function waitUntilFinished(backend: Parameters<Parameters<typeof withTaskBackend>[2]>[0], uuid: string, timeoutMs: number) {

@@ -2,6 +2,6 @@
 export { TaskerClient, TaskerClientError, getTaskerClient, type TaskerClientTarget } from './tasker-client.ts';
 export type { HttpTransportOptions } from './transports.ts';
 export type {
-  CancelTaskResponse, CreateTaskOptions, HealthCheckResponse, ListTasksOptions, PaginationInfo, StepAuditResponse,
+  CancelTaskResponse, CreateTaskOptions, CreatedTaskResponse, HealthCheckResponse, ListTasksOptions, PaginationInfo, StepAuditResponse,
   StepReadinessStatus, StepResponse, TaskListResponse, TaskResponse,
 } from './types.ts';

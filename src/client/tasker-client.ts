@@ -3,12 +3,13 @@
 // returns a Promise.
 import type { Tasker } from '../engine/index.ts';
 import { isTaskerError } from '../errors.ts';
+import type { CreateTaskRequest } from '../orchestration/task-creator.ts';
 import { uuidv7 } from '../orchestration/uuid.ts';
 import { getCurrentTasker } from './current.ts';
 import { toStepAudit, toStepResponse, toTaskResponse } from './responses.ts';
 import { httpTransport, inProcessTransport, type ClientTransport, type HttpTransportOptions, type TransportFailure } from './transports.ts';
 import type {
-  CreateTaskOptions, HealthCheckResponse, ListTasksOptions, StepAuditResponse, StepResponse, TaskListResponse, TaskResponse,
+  CreateTaskOptions, CreatedTaskResponse, HealthCheckResponse, ListTasksOptions, StepAuditResponse, StepResponse, TaskListResponse, TaskResponse,
 } from './types.ts';
 
 /** A client operation failed; `recoverable` says whether trying again may help (network, 5xx). */
@@ -59,20 +60,17 @@ export class TaskerClient {
 
   /** Creates a task (only `name` is required; namespace `default`, latest version) and returns it. */
   createTask(options: CreateTaskOptions): Promise<TaskResponse> {
+    return wrap(async () => toTaskResponse(await this.transport.create(toRequest(options))));
+  }
+
+  /**
+   * Creates all of the tasks or none, in one call (code TASK_BATCH_REJECTED when any is refused; over HTTP the
+   * per-item errors are in the server's answer). Returns them in order, without status summaries.
+   */
+  createTasks(options: CreateTaskOptions[]): Promise<CreatedTaskResponse[]> {
     return wrap(async () =>
-      toTaskResponse(await this.transport.create({
-        name: options.name,
-        namespace: options.namespace ?? 'default',
-        version: options.version ?? null,
-        context: options.context ?? {},
-        initiator: options.initiator ?? 'tasker-core-typescript',
-        source_system: options.sourceSystem ?? 'tasker-core',
-        reason: options.reason ?? 'Task requested',
-        tags: options.tags ?? [],
-        priority: options.priority,
-        correlation_id: options.correlationId ?? uuidv7(),
-        parent_correlation_id: options.parentCorrelationId ?? null,
-        idempotency_key: options.idempotencyKey ?? null,
+      (await this.transport.createMany(options.map(toRequest))).map((t) => ({
+        task_uuid: t.task_uuid, namespace: t.namespace, name: t.name, version: t.version, status: t.state, correlation_id: t.correlation_id, step_count: t.step_count,
       })),
     );
   }
@@ -126,6 +124,24 @@ export class TaskerClient {
   healthCheck(): Promise<HealthCheckResponse> {
     return wrap(async () => ({ healthy: await this.transport.health() }));
   }
+}
+
+/** The engine's request for a client's options (the original worker's defaults). */
+function toRequest(options: CreateTaskOptions): CreateTaskRequest {
+  return {
+    name: options.name,
+    namespace: options.namespace ?? 'default',
+    version: options.version ?? null,
+    context: options.context ?? {},
+    initiator: options.initiator ?? 'tasker-core-typescript',
+    source_system: options.sourceSystem ?? 'tasker-core',
+    reason: options.reason ?? 'Task requested',
+    tags: options.tags ?? [],
+    priority: options.priority,
+    correlation_id: options.correlationId ?? uuidv7(),
+    parent_correlation_id: options.parentCorrelationId ?? null,
+    idempotency_key: options.idempotencyKey ?? null,
+  };
 }
 
 function findStep<T extends { step_uuid: string; name: string }>(taskUuid: string, step: string, steps: T[]): T {

@@ -1,12 +1,14 @@
 // Where a TaskerClient sends its calls: an in-process engine, or a `tasker run` over its HTTP API.
 import type { Tasker } from '../engine/index.ts';
-import type { CreateTaskRequest } from '../orchestration/task-creator.ts';
+import type { CreateTaskRequest, CreatedTask } from '../orchestration/task-creator.ts';
 import { getTransitions, type StepView, type TaskFilter, type TaskView } from '../orchestration/task-queries.ts';
 import type { TransitionRow, Wire } from './responses.ts';
 
 /** The operations a client needs, in tasker's own shapes. */
 export interface ClientTransport {
   create(request: CreateTaskRequest): Promise<Wire<TaskView>>;
+  /** Creates all of `requests` or none (one call: createTasks / `POST /v1/tasks/batch`). */
+  createMany(requests: CreateTaskRequest[]): Promise<CreatedTask[]>;
   get(taskUuid: string): Promise<Wire<TaskView>>;
   list(filter: TaskFilter): Promise<{ tasks: Array<Wire<TaskView>>; total: number }>;
   cancel(taskUuid: string): Promise<void>;
@@ -31,6 +33,7 @@ export function inProcessTransport(tasker: Tasker): ClientTransport {
       const created = await tasker.createTask(request);
       return tasker.getTask(created.task_uuid, { steps: true });
     },
+    createMany: (requests) => tasker.createTasks(requests),
     get: (uuid) => tasker.getTask(uuid, { steps: true }),
     list: (filter) => tasker.listTasks(filter),
     async cancel(uuid) {
@@ -96,6 +99,7 @@ export function httpTransport(options: HttpTransportOptions): ClientTransport {
       const created = await request<Wire<TaskView>>('POST', '/v1/tasks', req);
       return (await request<Wire<TaskView>>('GET', `/v1/tasks/${id(created.body.task_uuid)}`)).body;
     },
+    createMany: async (requests) => (await request<{ tasks: CreatedTask[] }>('POST', '/v1/tasks/batch', { tasks: requests })).body.tasks,
     get: async (uuid) => (await request<Wire<TaskView>>('GET', `/v1/tasks/${id(uuid)}`)).body,
     async list(filter) {
       const r = await request<{ tasks: Array<Wire<TaskView>>; pagination: { total: number } }>('GET', `/v1/tasks?${query(filter as Record<string, unknown>)}`);

@@ -53,6 +53,18 @@ export interface StepReadinessStatus {
 }
 
 /** A task with its execution summary and step readiness. */
+/** A task as {@link TaskerClient.createTasks} returns it (no status summary: that would be one read per task). */
+export interface CreatedTaskResponse {
+  task_uuid: string;
+  namespace: string;
+  name: string;
+  version: string;
+  status: string;
+  correlation_id: string;
+  step_count: number;
+}
+
+/** A task with its execution summary. */
 export interface TaskResponse {
   task_uuid: string;
   name: string;

@@ -83,6 +83,10 @@ const webSchema = v.object({
   enabled: v.optional(v.boolean(), true),
   bind_address: v.optional(v.pipe(v.string(), v.regex(/^[^:\s]+:\d{1,5}$/, 'host:port')), '127.0.0.1:8080'),
   max_body_bytes: v.optional(positiveInt, 1_048_576),
+  /** `POST /v1/tasks/batch`: at most this many tasks per request (more is a 413). */
+  max_batch_tasks: v.optional(positiveInt, 1000),
+  /** `POST /v1/tasks/batch`: its body limit (a batch is larger than one request). */
+  max_batch_body_bytes: v.optional(positiveInt, 33_554_432),
   /** The dashboard at /ui (same API key as /v1). */
   ui: v.optional(v.boolean(), true),
   auth: v.optional(v.object({ api_key: v.optional(v.string(), '') }), {}),

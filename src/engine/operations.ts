@@ -9,12 +9,18 @@ import { applyStepAction, type StepActionRequest, type StepActionResult } from '
 import type { AdvanceOutcome } from '../orchestration/task-advancer.ts';
 import { cancelTask, type CancelTaskOptions, type CancelTaskResult } from '../orchestration/task-cancel.ts';
 import { createTask, type CreateTaskRequest, type CreatedTask } from '../orchestration/task-creator.ts';
+import { createTasks } from '../orchestration/task-bulk-creator.ts';
 import { getTask, getTaskSteps, listTasks, type StepView, type TaskFilter, type TaskView } from '../orchestration/task-queries.ts';
 import { TemplateStore } from '../templates/store.ts';
 
 /** What can be done to tasks, by the engine, the HTTP API and the CLI. */
 export interface TaskOperations {
   createTask(request: CreateTaskRequest): Promise<CreatedTask>;
+  /**
+   * Creates all of `requests` in one statement, or none: TASK_BATCH_REJECTED lists every refused item
+   * (`details.errors`: index, code, message). The created tasks come back in request order.
+   */
+  createTasks(requests: readonly CreateTaskRequest[]): Promise<CreatedTask[]>;
   getTask(taskUuid: string, options?: { steps?: boolean }): Promise<TaskView>;
   getTaskSteps(taskUuid: string): Promise<StepView[]>;
   listTasks(filter?: TaskFilter): Promise<{ tasks: TaskView[]; total: number }>;
@@ -51,6 +57,11 @@ export function createTaskOperations(db: () => Db, o: TaskOperationsOptions): Ta
       const { task, outcome } = await createTask(db(), store, request, { notify, sender: o.sender, maxInputBytes: o.config.orchestration.max_task_input_bytes });
       o.onOutcome?.(outcome);
       return task;
+    },
+    async createTasks(requests) {
+      const { tasks, outcome } = await createTasks(db(), store, requests, { notify, sender: o.sender, maxInputBytes: o.config.orchestration.max_task_input_bytes });
+      o.onOutcome?.(outcome);
+      return tasks;
     },
     getTask: (uuid, options) => getTask(db(), uuid, options),
     getTaskSteps: (uuid) => getTaskSteps(db(), uuid),

@@ -25,7 +25,7 @@ export const ErrorSchema = named('Error', v.object({
   error: v.object({
     code: v.picklist(Object.values(HttpErrorCode)),
     message: str,
-    details: v.optional(v.pipe(v.record(v.string(), v.unknown()), v.description('violations (400), existing_task_uuid (409), tasker_code, hint'))),
+    details: v.optional(v.pipe(v.record(v.string(), v.unknown()), v.description('violations (400), existing_task_uuid (409), errors (batch 409/422: index, code, message), tasker_code, hint'))),
   }),
 }));
 
@@ -53,6 +53,14 @@ const taskFields = {
 
 /** A task with its status summary. */
 export const TaskSchema = named('Task', v.object(taskFields));
+
+/** A task as `POST /v1/tasks/batch` returns it. */
+export const CreatedTaskSchema = named('CreatedTask', v.object({
+  task_uuid: uuid, namespace: str, name: str, version: str, state: taskState, correlation_id: uuid, step_count: int,
+}));
+
+/** The answer of `POST /v1/tasks/batch`: the created tasks in request order. */
+export const CreatedTaskBatchSchema = named('CreatedTaskBatch', v.object({ tasks: v.array(CreatedTaskSchema) }));
 
 /** The answer of a cancellation. */
 export const CancelledTaskSchema = named('CancelledTask', v.object({

@@ -5,6 +5,7 @@ export const HttpErrorCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  UNPROCESSABLE: 'UNPROCESSABLE',
   UNAUTHORIZED: 'UNAUTHORIZED',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -22,6 +23,7 @@ const STATUS: Record<HttpErrorCode, number> = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  UNPROCESSABLE: 422,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
@@ -69,6 +71,7 @@ const TASKER_TO_HTTP: Partial<Record<ErrorCode, HttpErrorCode>> = {
   STEP_NOT_FOUND: 'NOT_FOUND',
   DLQ_ENTRY_NOT_FOUND: 'NOT_FOUND',
   TASK_DUPLICATE: 'CONFLICT',
+  TASK_BATCH_REJECTED: 'UNPROCESSABLE',
   TASK_TERMINAL: 'CONFLICT',
   STATE_TRANSITION_INVALID: 'CONFLICT',
   DB_UNREACHABLE: 'SERVICE_UNAVAILABLE',
@@ -82,7 +85,10 @@ const TASKER_TO_HTTP: Partial<Record<ErrorCode, HttpErrorCode>> = {
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (isTaskerError(err)) {
-    const code = TASKER_TO_HTTP[err.code];
+    let code = TASKER_TO_HTTP[err.code];
+    // a batch refused only for duplicates is a conflict, like one duplicate task
+    const items = err.details?.errors;
+    if (err.code === 'TASK_BATCH_REJECTED' && Array.isArray(items) && items.length && items.every((e) => (e as { code?: string }).code === 'TASK_DUPLICATE')) code = 'CONFLICT';
     if (code) {
       const details: Record<string, unknown> = { tasker_code: err.code, ...err.details };
       if (err.hint) details.hint = err.hint;

@@ -50,6 +50,12 @@ export const createTaskBody = bodyObject('a task request with namespace, name an
   fieldIssue,
 ));
 
+/** Body of `POST /v1/tasks/batch`: `{tasks: [...]}`; each item is checked against {@link createTaskBody} by the route. */
+export const createTasksBody = bodyObject('{"tasks": [task requests]}', v.strictObject(
+  { tasks: v.array(v.unknown(), 'expected an array of task requests') },
+  fieldIssue,
+));
+
 const actor = optionalText(256);
 
 /** Body of `PATCH /v1/tasks/{task_uuid}/workflow_steps/{step}`: one manual action. */

@@ -42,9 +42,11 @@ export interface OrchestratorOptions {
 }
 
 
-async function hasVisibleResults(db: Db): Promise<boolean> {
+// Steps waiting for result processing (workflow_steps_results_idx), or a message someone sent to the results queue.
+async function hasWaitingResults(db: Db): Promise<boolean> {
   const [row] = await db.query<{ any: boolean }>(
-    `SELECT ${anyVisible('$1')} AS any`,
+    `SELECT EXISTS (SELECT 1 FROM workflow_steps
+       WHERE state IN ('enqueued_for_orchestration', 'enqueued_as_error_for_orchestration')) OR ${anyVisible('$1')} AS any`,
     [RESULTS_QUEUE],
   );
   return row.any;
@@ -110,7 +112,7 @@ export class Orchestrator {
       try {
         // woken by the poll timer rather than a notification: probe with one cheap autocommit query
         // before opening a transaction, so an idle orchestrator costs one query per poll interval
-        if (woken === 'timer' && !(await hasVisibleResults(db))) {
+        if (woken === 'timer' && !(await hasWaitingResults(db))) {
           signal.markIdle(false);
           woken = await signal.wait();
           continue;
@@ -126,8 +128,14 @@ export class Orchestrator {
         this.stats.stepsRetried += outcome.retried;
         this.observe(outcome);
         signal.markIdle(outcome.processed > 0);
-        // a short batch means the results queue is drained: wait for the next wake-up instead of polling again
-        woken = outcome.processed < config.common.queues.result_batch_size ? await signal.wait() : 'notify';
+        if (outcome.skipped > 0 && outcome.processed === 0) {
+          // every waiting result belongs to a task another transaction holds: look again shortly
+          await waitBeforeRetry(1);
+          woken = 'notify';
+        } else {
+          // a short batch means no result is waiting: wait for the next wake-up instead of polling again
+          woken = outcome.processed < config.common.queues.result_batch_size && outcome.skipped === 0 ? await signal.wait() : 'notify';
+        }
       } catch (err) {
         failures++;
         logger.warn('processing step results failed; retrying', { error: (err as Error).message, attempt: failures });
@@ -146,8 +154,8 @@ export class Orchestrator {
         this.stats.sweeps++;
         this.stats.lastSweepAt = new Date();
         this.observe(outcome);
-        if (outcome.resultsResent || outcome.messagesResent) {
-          this.#o.logger.warn('sweep re-sent lost messages', { results: outcome.resultsResent, steps: outcome.messagesResent });
+        if (outcome.messagesResent) {
+          this.#o.logger.warn('sweep re-sent lost messages', { steps: outcome.messagesResent });
         }
         await this.#checkStaleness();
       } catch (err) {

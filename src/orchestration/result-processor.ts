@@ -4,7 +4,7 @@ import type { BackoffConfig } from './backoff.ts';
 import type { Db, Queryable } from '../db/types.ts';
 import type { TaskTemplate } from '../templates/types.ts';
 import { backoffSeconds, retryAfterFromResult } from './backoff.ts';
-import { TERMINAL_TASK_SQL, type TaskState } from './state-machine.ts';
+import { isTerminalTaskState, type TaskState } from './state-machine.ts';
 import { advanceTasks, type AdvanceOutcome } from './task-advancer.ts';
 import type { TemplateStore } from '../templates/store.ts';
 
@@ -28,6 +28,8 @@ export type FailureHook = CompletionHook;
 /** What one batch of result processing did. */
 export interface ResultBatchOutcome extends AdvanceOutcome {
   processed: number;
+  /** Tasks with waiting results this pass could not lock (another transaction holds them): try again soon. */
+  skipped: number;
   completed: number;
   failed: number;
   retried: number;
@@ -66,53 +68,72 @@ const APPLY_SQL = `
   FROM upd`;
 
 /**
- * Processes up to `limit` step-result messages in one transaction (DESIGN §6.6.5): success → complete,
+ * Processes up to `limit` step results in one transaction (DESIGN §6.6.5): success → complete,
  * failure → waiting_for_retry (retryable with attempts left, delay per §6.9) or error; then completion
- * hooks, then the readiness/finalize pass for the affected tasks, then the messages are deleted.
- * The messages are taken with DELETE … SKIP LOCKED inside the transaction, so a crash rolls them back.
+ * hooks, then the readiness/finalize pass for the affected tasks. The steps are taken from
+ * workflow_steps_results_idx inside the transaction, so a crash rolls the whole pass back.
  * A step not in an enqueued_*_for_orchestration state is a duplicate and is ignored.
  */
 export async function processResultBatch(db: Db, o: ResultBatchOptions): Promise<ResultBatchOutcome> {
   const { store, limit, hooks = [], failureHooks = [], sender = '' } = o;
   return db.transaction(async (tx) => {
-    // One statement: take the messages, lock their tasks (the lock order everywhere is tasks, then steps),
-    // and read the steps. Reading the steps without FOR UPDATE is safe here: a step reaches an
-    // enqueued_*_for_orchestration state before its message is sent, every other writer of these steps
-    // (cancel, manual actions, other orchestrators) holds the task lock, and APPLY_SQL is guarded by state.
-    const rows = await tx.query<LoadedStep & { kind: 'task' | 'step'; msgs: number; task_state: TaskState; next_sweep_at: Date | null }>(
+    // One statement: take a batch of steps waiting for result processing (workflow_steps_results_idx, oldest
+    // first, SKIP LOCKED so that orchestrators take disjoint batches), plus any message other producers sent
+    // to the results queue (a hint: the step row is what counts), then lock their tasks (the lock order
+    // everywhere is tasks, then steps) with SKIP LOCKED too and read the steps. A task another transaction
+    // holds is left for the next pass (`skipped`): its steps stay in the index. Never waiting on a lock while
+    // holding step locks is what keeps this free of deadlocks with cancel and manual actions, which lock the
+    // task first. APPLY_SQL is guarded by state, so a step processed twice changes nothing the second time.
+    const rows = await tx.query<LoadedStep & { kind: 'summary' | 'task' | 'step'; wanted: number; task_state: TaskState; next_sweep_at: Date | null }>(
       `WITH msgs AS (
          ${deleteTaken(takeVisible('$1', '$2', 'msg_id'))}
+       ), cand AS (
+         SELECT s.step_uuid, s.task_uuid FROM workflow_steps s
+         WHERE s.state IN ('enqueued_for_orchestration', 'enqueued_as_error_for_orchestration')
+         ORDER BY s.updated_at LIMIT $2
+         FOR UPDATE OF s SKIP LOCKED
+       ), picked AS (
+         SELECT step_uuid, task_uuid FROM cand UNION SELECT step_uuid, task_uuid FROM msgs
        ), locked AS (
          SELECT t.task_uuid, t.state, t.next_sweep_at, t.named_task_id FROM tasks t
-         WHERE t.task_uuid IN (SELECT task_uuid FROM msgs)
-         ORDER BY t.task_uuid FOR UPDATE OF t
+         WHERE t.task_uuid IN (SELECT task_uuid FROM picked)
+         ORDER BY t.task_uuid FOR UPDATE OF t SKIP LOCKED
        )
-       SELECT 'task' AS kind, (SELECT count(*)::int FROM msgs) AS msgs, l.task_uuid, l.state AS task_state, l.next_sweep_at,
+       SELECT 'summary' AS kind, (SELECT count(DISTINCT task_uuid)::int FROM picked) AS wanted,
+              NULL::uuid AS task_uuid, NULL AS task_state, NULL::timestamptz AS next_sweep_at,
               NULL::uuid AS step_uuid, NULL AS name, NULL AS template_step_name, NULL AS state, NULL::int AS attempts,
-              NULL::int AS max_attempts, NULL::boolean AS retryable, NULL::jsonb AS results, l.named_task_id
+              NULL::int AS max_attempts, NULL::boolean AS retryable, NULL::jsonb AS results, NULL::int AS named_task_id
+       UNION ALL
+       SELECT 'task', NULL, l.task_uuid, l.state, l.next_sweep_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, l.named_task_id
        FROM locked l
        UNION ALL
        SELECT 'step', NULL, s.task_uuid, l.state, NULL, s.step_uuid, s.name, s.template_step_name, s.state, s.attempts,
               s.max_attempts, s.retryable, s.results, l.named_task_id
        FROM workflow_steps s JOIN locked l ON l.task_uuid = s.task_uuid
-       WHERE s.step_uuid IN (SELECT step_uuid FROM msgs)
-         AND l.state NOT IN (${TERMINAL_TASK_SQL})`,
+       WHERE s.step_uuid IN (SELECT step_uuid FROM picked)`,
       [RESULTS_QUEUE, limit],
     );
     const taskRows = rows.filter((r) => r.kind === 'task');
-    const processed = taskRows[0]?.msgs ?? 0;
-    const outcome: ResultBatchOutcome = { processed, completed: 0, failed: 0, retried: 0, enqueued: new Map(), finished: [], nextWakeAt: null };
-    if (processed === 0) return outcome;
     const steps = rows.filter((r) => r.kind === 'step');
+    const processed = steps.length;
+    const skipped = (rows.find((r) => r.kind === 'summary')?.wanted ?? 0) - taskRows.length;
+    const outcome: ResultBatchOutcome = { processed, skipped, completed: 0, failed: 0, retried: 0, enqueued: new Map(), finished: [], nextWakeAt: null };
+    if (processed === 0) return outcome;
     const locked = taskRows.map((t) => ({ task_uuid: t.task_uuid, state: t.task_state, next_sweep_at: t.next_sweep_at }));
     const ids: string[] = [], froms: string[] = [], tos: string[] = [], delays: Array<number | null> = [];
     const completedSteps: LoadedStep[] = [];
     const failedSteps: LoadedStep[] = [];
     for (const step of steps) {
+      // A result arriving after its task ended (another step failed the task meanwhile) is still recorded,
+      // so the step leaves the results index, but it starts nothing: no retry, no decision or batch hooks.
+      const taskEnded = isTerminalTaskState(step.task_state);
       if (step.state === 'enqueued_for_orchestration') {
         ids.push(step.step_uuid); froms.push(step.state); tos.push('complete'); delays.push(null);
-        completedSteps.push(step);
+        if (!taskEnded) completedSteps.push(step);
         outcome.completed++;
+      } else if (step.state === 'enqueued_as_error_for_orchestration' && taskEnded) {
+        ids.push(step.step_uuid); froms.push(step.state); tos.push('error'); delays.push(null);
+        outcome.failed++;
       } else if (step.state === 'enqueued_as_error_for_orchestration') {
         const template = await store.byId(tx, step.named_task_id);
         const policy = template.steps.find((s) => s.name === step.template_step_name)?.retry ?? null;

@@ -1,20 +1,19 @@
 import { AWAITING_ORCHESTRATION_SQL, TERMINAL_TASK_SQL } from './state-machine.ts';
-import { RESULTS_QUEUE, insertMessages, resultMessage, stepMessageExists, workerMessage } from '../queue/sql.ts';
+import { insertMessages, stepMessageExists, workerMessage } from '../queue/sql.ts';
 import type { Db } from '../db/types.ts';
 import { advanceTasks, type AdvanceOutcome } from './task-advancer.ts';
 
 /** What one sweep found and fixed. */
 export interface SweepOutcome extends AdvanceOutcome {
   tasksAdvanced: number;
-  resultsResent: number;
   messagesResent: number;
 }
 
 /**
  * The periodic safety net (DESIGN §6.11), safe to run from every orchestrator at once (SKIP LOCKED):
  * re-evaluates tasks whose retry backoff elapsed or that have not moved for `staleSeconds` (a missed
- * wake-up), re-sends result messages for steps that finished but whose message is gone, and re-sends
- * worker messages for enqueued steps that have none.
+ * wake-up), and re-sends worker messages for enqueued steps that have none. (Finished steps need no
+ * net: the result processor finds them in workflow_steps_results_idx, not through a message.)
  */
 export async function sweep(
   db: Db,
@@ -25,7 +24,7 @@ export async function sweep(
   // an idle system answers this one autocommit probe and opens no transaction
   if (!checkLost) {
     const [{ due }] = await db.query<{ due: boolean }>(`SELECT EXISTS (${DUE_SQL} LIMIT 1) AS due`, [options.staleSeconds]);
-    if (!due) return { enqueued: new Map(), finished: [], nextWakeAt: null, tasksAdvanced: 0, resultsResent: 0, messagesResent: 0 };
+    if (!due) return { enqueued: new Map(), finished: [], nextWakeAt: null, tasksAdvanced: 0, messagesResent: 0 };
   }
   return db.transaction(async (tx) => {
     const due = await tx.query<{ task_uuid: string }>(
@@ -37,19 +36,6 @@ export async function sweep(
     );
     // Lost messages can only come from outside interference (the queue shares our transactions), and
     // looking for them scans the queue, so callers ask for it only now and then.
-    const results = !checkLost ? [] : await tx.query<{ n: number }>(
-      `WITH lost AS (
-         SELECT s.step_uuid, s.task_uuid FROM workflow_steps s
-         WHERE s.state IN ('enqueued_for_orchestration', 'enqueued_as_error_for_orchestration')
-           AND s.updated_at < now() - make_interval(secs => $2)
-           AND NOT ${stepMessageExists(`'${RESULTS_QUEUE}'`, 's.step_uuid')}
-         LIMIT $1
-       ), sent AS (
-         ${insertMessages(`'${RESULTS_QUEUE}'`, resultMessage(), 'FROM lost')}
-       )
-       SELECT count(*)::int AS n FROM sent`,
-      [limit, options.staleSeconds],
-    );
     const messages = !checkLost ? [] : await tx.query<{ n: number }>(
       `WITH lost AS (
          SELECT s.step_uuid, s.task_uuid, t.worker_queue, t.correlation_id FROM workflow_steps s JOIN tasks t ON t.task_uuid = s.task_uuid
@@ -64,7 +50,7 @@ export async function sweep(
       [limit, options.staleSeconds],
     );
     const advanced = await advanceTasks(tx, due.map((d) => d.task_uuid), { notify: options.notify });
-    return { ...advanced, tasksAdvanced: due.length, resultsResent: results[0]?.n ?? 0, messagesResent: messages[0]?.n ?? 0 };
+    return { ...advanced, tasksAdvanced: due.length, messagesResent: messages[0]?.n ?? 0 };
   });
 }
 

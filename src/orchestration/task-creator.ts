@@ -89,19 +89,16 @@ function validateRequest(req: CreateTaskRequest): void {
   }
 }
 
+/** A validated request with everything its rows need (shared by {@link createTask} and the bulk path). */
+export type PreparedTask = Awaited<ReturnType<typeof prepareTask>>;
+
 /**
- * Creates a task in one transaction (DESIGN §6.4): template lookup, input validation against the
- * template's input_schema, identity hash, the task row, its initial steps and edges, then the readiness
- * pass, so the first steps are enqueued before the call returns.
+ * Validates one request (fields, input size, template, input_schema) and computes its identity hash, uuids,
+ * initial steps, edges and creation path; throws the TaskerError single creation reports.
  */
-export async function createTask(
-  db: Queryable,
-  store: TemplateStore,
-  req: CreateTaskRequest,
-  options: { notify: boolean; sender?: string; maxInputBytes: number },
-): Promise<{ task: CreatedTask; outcome: AdvanceOutcome }> {
+export async function prepareTask(db: Queryable, store: TemplateStore, req: CreateTaskRequest, maxInputBytes: number) {
   validateRequest(req);
-  checkTaskInput(req.context ?? {}, `${req.namespace}/${req.name}`, options.maxInputBytes);
+  checkTaskInput(req.context ?? {}, `${req.namespace}/${req.name}`, maxInputBytes);
   const { namedTaskId, template } = await store.find(db, req.namespace, req.name, req.version);
   const context = req.context ?? {};
   const violations = compileInputValidator(template)(context);
@@ -135,6 +132,22 @@ export async function createTask(
   const path: TaskState[] = runAt ? ['pending'] : ['pending', ...transitionPath('pending', steps.length ? 'steps_in_process' : 'complete')];
   const state = path[path.length - 1];
   const queue = workerQueueName(template.namespace);
+  return { namedTaskId, template, context, hash, taskUuid, correlationId, steps, edges, hasParent, path, state, queue, runAt, holds };
+}
+
+/**
+ * Creates a task in one transaction (DESIGN §6.4): template lookup, input validation against the
+ * template's input_schema, identity hash, the task row, its initial steps and edges, then the readiness
+ * pass, so the first steps are enqueued before the call returns.
+ */
+export async function createTask(
+  db: Queryable,
+  store: TemplateStore,
+  req: CreateTaskRequest,
+  options: { notify: boolean; sender?: string; maxInputBytes: number },
+): Promise<{ task: CreatedTask; outcome: AdvanceOutcome }> {
+  const { namedTaskId, template, context, hash, taskUuid, correlationId, steps, edges, hasParent, path, state, queue, runAt, holds } =
+    await prepareTask(db, store, req, options.maxInputBytes);
   const rows = await db.query<{ task_uuid: string; enqueued: number }>(CREATE_SQL, [
     taskUuid, namedTaskId, template.namespace, template.name, template.version, JSON.stringify(context),
     req.initiator ?? null, req.source_system ?? null, req.reason ?? null, JSON.stringify(req.tags ?? []),

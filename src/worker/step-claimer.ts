@@ -1,4 +1,4 @@
-import { RESULTS_QUEUE, deleteMessagesById, insertMessages, notifyResults, resultMessage, setVisibility, takeVisible } from '../queue/sql.ts';
+import { deleteMessagesById, notifyResults, setVisibility, takeVisible } from '../queue/sql.ts';
 import type { Queryable } from '../db/types.ts';
 
 /** A claimed step with everything needed to run its handler (one round trip). */
@@ -103,8 +103,6 @@ const CLAIM_SQL = `
     ${setVisibility('old', 'now() + make_interval(secs => $3)', "old.action IN ('claim', 'reclaim', 'busy')", true)}
   ), dropped AS (
     ${deleteMessagesById('old', 'msg_id', "old.action IN ('stale', 'lost')")}
-  ), results_sent AS (
-    ${insertMessages(`'${RESULTS_QUEUE}'`, resultMessage(), 'FROM lost')}
   ), anc AS (
     SELECT c.step_uuid AS target, e.from_step_uuid AS ancestor, 1 AS depth
     FROM claimed c JOIN workflow_step_edges e ON e.to_step_uuid = c.step_uuid

@@ -1,4 +1,4 @@
-import { RESULTS_QUEUE, deleteMessagesById, insertMessages, notifyResults, resultMessage, setVisibility } from '../queue/sql.ts';
+import { deleteMessagesById, notifyResults, setVisibility } from '../queue/sql.ts';
 import type { Queryable } from '../db/types.ts';
 import type { OutboxEvent } from '../events/outbox.ts';
 
@@ -16,8 +16,9 @@ export interface Completion {
 
 // Fenced on claim_token: a completion from a claim that lost its lease (someone re-claimed the step)
 // matches no row and changes nothing. For accepted ones: store the result, move the step to
-// enqueued(_as_error)_for_orchestration, audit, delete the worker message, send the ids to the results
-// queue and wake the orchestrators — one statement for a whole batch of completions.
+// enqueued(_as_error)_for_orchestration (where the orchestrator finds it through workflow_steps_results_idx,
+// no results message needed), audit, delete the worker message and wake the orchestrators — one
+// statement for a whole batch of completions.
 const COMPLETE_SQL = `
   WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::boolean[], $5::text[])
@@ -35,8 +36,6 @@ const COMPLETE_SQL = `
     SELECT step_uuid, task_uuid, 'in_progress', state FROM upd
   ), del AS (
     ${deleteMessagesById('upd')}
-  ), res AS (
-    ${insertMessages(`'${RESULTS_QUEUE}'`, resultMessage(), 'FROM upd')}
   )
   SELECT step_uuid, claim_token, CASE WHEN $6 THEN ${notifyResults('$7::text')} END AS n
   FROM upd`;

@@ -14,14 +14,14 @@ export interface Harness {
 }
 
 /** Starts an engine with the example templates and handlers on a fresh database. */
-export async function startHarness(options: { apiKey?: string; maxBodyBytes?: number; roles?: { orchestrator?: boolean; worker?: boolean }; app?: Partial<HttpAppOptions> } = {}): Promise<Harness> {
+export async function startHarness(options: { apiKey?: string; maxBodyBytes?: number; web?: Record<string, unknown>; roles?: { orchestrator?: boolean; worker?: boolean }; app?: Partial<HttpAppOptions> } = {}): Promise<Harness> {
   const database = await createTestDatabase('tasker_http');
   const tasker = createTasker({
     config: {
       common: { database: { url: database.url, schema: 'tasker' } },
       templates: { paths: ['examples/templates'] },
       handlers: { paths: ['examples/handlers'] },
-      web: { auth: { api_key: options.apiKey ?? '' }, ...(options.maxBodyBytes ? { max_body_bytes: options.maxBodyBytes } : {}) },
+      web: { auth: { api_key: options.apiKey ?? '' }, ...(options.maxBodyBytes ? { max_body_bytes: options.maxBodyBytes } : {}), ...options.web },
     },
     roles: options.roles,
   });
