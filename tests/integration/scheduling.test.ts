@@ -127,6 +127,18 @@ describe.each(BACKENDS)('delayed tasks and schedules on %s', (_label, open) => {
     expect(started).toBeGreaterThanOrEqual(Date.parse(at));
   }, 60_000);
 
+  it('bulk creation (createTasks) makes delayed tasks too: pending with run_at, started on time', async () => {
+    const created = await tasker.createTasks([
+      { namespace: 'sched', name: 'delayed_echo', context: { bulk: 1 }, delay_seconds: 1 },
+      { namespace: 'sched', name: 'delayed_echo', context: { bulk: 2 } },
+    ]);
+    expect(created.map((t) => t.state)).toEqual(['pending', 'steps_in_process']);
+    const runAt = Date.parse(created[0].run_at as string);
+    const started = await waitFor(() => startedAt.get(created[0].task_uuid), { timeoutMs: 20_000, what: 'the bulk-created delayed task to start' });
+    expect(started).toBeGreaterThanOrEqual(runAt);
+    expect(started - runAt).toBeLessThan(250);
+  }, 60_000);
+
   it('a template schedule with a seconds field creates one task per tick; pause stops it, resume continues from now, trigger creates one at once', async () => {
     const count = async () => (await tasker.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE name = 'every_second' AND initiator = 'schedule'`))[0].n;
     await waitFor(async () => (await count()) >= 3, { timeoutMs: 30_000, what: 'three scheduled tasks' });
