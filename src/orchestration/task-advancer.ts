@@ -34,9 +34,9 @@ const UPDATE_TASKS_SQL = `
     FROM input i WHERE t.task_uuid = i.task_uuid AND t.state = i.from_state
     RETURNING t.task_uuid
   )
-  INSERT INTO task_transitions (task_uuid, from_state, to_state, sort_key)
-  SELECT x.task_uuid, x.from_state, x.to_state, x.sort_key
-  FROM unnest($5::uuid[], $6::text[], $7::text[], $8::int[]) AS x(task_uuid, from_state, to_state, sort_key)
+  INSERT INTO task_transitions (task_uuid, from_state, to_state, metadata)
+  SELECT x.task_uuid, x.from_state, x.to_state, CASE WHEN x.via <> '[]' THEN jsonb_build_object('via', x.via::jsonb) END
+  FROM unnest($5::uuid[], $6::text[], $7::text[], $8::text[]) AS x(task_uuid, from_state, to_state, via)
   WHERE x.task_uuid IN (SELECT task_uuid FROM upd)`;
 
 /**
@@ -80,7 +80,8 @@ export async function advanceTasks(
   for (const q of row.queues) outcome.enqueued.set(q.queue_name, q.count);
 
   const ids: string[] = [], froms: string[] = [], tos: string[] = [], sweeps: Array<string | null> = [];
-  const tIds: string[] = [], tFrom: string[] = [], tTo: string[] = [], tSort: number[] = [];
+  // one audit row per task and pass: from its state to where the pass leaves it, the states on the way in metadata.via
+  const tIds: string[] = [], tFrom: string[] = [], tTo: string[] = [], tVia: string[] = [];
   for (const t of locked) {
     const r = readiness.get(t.task_uuid);
     const enqueuedNow = !!r && r.errors === 0 && r.ready.length > 0;
@@ -93,16 +94,14 @@ export async function advanceTasks(
     froms.push(t.state);
     tos.push(finalState);
     sweeps.push(nextSweep ? nextSweep.toISOString() : null);
-    let prev = t.state;
-    path.forEach((state, i) => {
+    if (path.length) {
       tIds.push(t.task_uuid);
-      tFrom.push(prev);
-      tTo.push(state);
-      tSort.push(i);
-      prev = state;
-    });
+      tFrom.push(t.state);
+      tTo.push(finalState);
+      tVia.push(JSON.stringify(path.slice(0, -1)));
+    }
     if (isTerminalTaskState(finalState) && finalState !== t.state) outcome.finished.push({ taskUuid: t.task_uuid, state: finalState });
   }
-  if (ids.length) await tx.query(UPDATE_TASKS_SQL, [ids, froms, tos, sweeps, tIds, tFrom, tTo, tSort]);
+  if (ids.length) await tx.query(UPDATE_TASKS_SQL, [ids, froms, tos, sweeps, tIds, tFrom, tTo, tVia]);
   return outcome;
 }

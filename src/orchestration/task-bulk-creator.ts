@@ -141,11 +141,10 @@ function bulkParams(prepared: PreparedTask[], requests: readonly CreateTaskReque
       ed.task.push(p.taskUuid); ed.from.push(e.from); ed.to.push(e.to);
     }
   });
-  const path = { state: [] as string[], from: [] as (string | null)[], to: [] as string[], key: [] as number[] };
+  // one audit row per task (creation to its first state), the states passed on the way in metadata.via
+  const path = { state: [] as string[], from: [] as (string | null)[], to: [] as string[], key: [] as string[] };
   for (const [state, states] of paths) {
-    states.forEach((to, k) => {
-      path.state.push(state); path.from.push(k === 0 ? null : states[k - 1]); path.to.push(to); path.key.push(k);
-    });
+    path.state.push(state); path.from.push(null); path.to.push(state); path.key.push(JSON.stringify(states.slice(0, -1)));
   }
   return [
     JSON.stringify(tasks), path.state, path.from, path.to, path.key, JSON.stringify(steps), ed.task, ed.from, ed.to,
@@ -166,8 +165,8 @@ const BULK_CREATE_SQL = `
     RETURNING 1
   ), task_tr AS (
     INSERT INTO task_transitions (task_uuid, from_state, to_state, sort_key, metadata)
-    SELECT x.u, p.f, p.t, p.k, CASE WHEN p.k = 0 THEN jsonb_build_object('initiator', x.ini) END
-    FROM x JOIN unnest($2::text[], $3::text[], $4::text[], $5::int[]) AS p(s, f, t, k) ON p.s = x.s
+    SELECT x.u, p.f, p.t, 0, jsonb_build_object('initiator', x.ini, 'via', p.via::jsonb)
+    FROM x JOIN unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS p(s, f, t, via) ON p.s = x.s
   ), sx AS (
     SELECT * FROM json_to_recordset($6::json) AS i(u uuid, t uuid, n text, r boolean, m int, root boolean, q text, c uuid, p int)
   ), st AS (
@@ -176,9 +175,9 @@ const BULK_CREATE_SQL = `
     RETURNING step_uuid, task_uuid, state
   ), step_tr AS (
     INSERT INTO workflow_step_transitions (step_uuid, task_uuid, from_state, to_state, sort_key, metadata)
-    SELECT step_uuid, task_uuid, NULL, 'pending', 0, '{"reason": "task_created"}'::jsonb FROM st
-    UNION ALL
-    SELECT step_uuid, task_uuid, 'pending', 'enqueued', 1, NULL FROM st WHERE state = 'enqueued'
+    SELECT step_uuid, task_uuid, NULL, state, 0,
+      CASE WHEN state = 'enqueued' THEN '{"reason": "task_created", "via": ["pending"]}' ELSE '{"reason": "task_created"}' END::jsonb
+    FROM st
   ), edges AS (
     INSERT INTO workflow_step_edges (task_uuid, from_step_uuid, to_step_uuid)
     SELECT e.t, e.f, e.s FROM unnest($7::uuid[], $8::uuid[], $9::uuid[]) AS e(t, f, s)

@@ -152,7 +152,7 @@ export async function createTask(
     taskUuid, namedTaskId, template.namespace, template.name, template.version, JSON.stringify(context),
     req.initiator ?? null, req.source_system ?? null, req.reason ?? null, JSON.stringify(req.tags ?? []),
     req.priority ?? 0, correlationId, req.parent_correlation_id ?? null, hash, state,
-    [null, ...path.slice(0, -1)], path, path.map((_, i) => i),
+    null, state, path.slice(0, -1),
     steps.map((s) => s.uuid), steps.map((s) => s.name), steps.map((s) => s.template.retry.retryable),
     steps.map((s) => s.template.retry.maxAttempts), steps.map((s) => !runAt && !hasParent.has(s.uuid)),
     edges.map((e) => e.from), edges.map((e) => e.to),
@@ -198,8 +198,7 @@ const CREATE_SQL = `
     RETURNING task_uuid, correlation_id
   ), task_tr AS (
     INSERT INTO task_transitions (task_uuid, from_state, to_state, sort_key, metadata)
-    SELECT ins.task_uuid, x.f, x.t, x.k, CASE WHEN x.k = 0 THEN jsonb_build_object('initiator', $7::text) END
-    FROM ins, unnest($16::text[], $17::text[], $18::int[]) AS x(f, t, k)
+    SELECT ins.task_uuid, $16::text, $17::text, 0, jsonb_build_object('initiator', $7::text, 'via', $18::text[]) FROM ins
   ), st AS (
     INSERT INTO workflow_steps (step_uuid, task_uuid, name, template_step_name, retryable, max_attempts, state)
     SELECT i.u, ins.task_uuid, i.n, i.n, i.r, i.m, CASE WHEN i.root THEN 'enqueued' ELSE 'pending' END
@@ -207,9 +206,9 @@ const CREATE_SQL = `
     RETURNING step_uuid, task_uuid, name, state
   ), step_tr AS (
     INSERT INTO workflow_step_transitions (step_uuid, task_uuid, from_state, to_state, sort_key, metadata)
-    SELECT step_uuid, task_uuid, NULL, 'pending', 0, '{"reason": "task_created"}'::jsonb FROM st
-    UNION ALL
-    SELECT step_uuid, task_uuid, 'pending', 'enqueued', 1, NULL FROM st WHERE state = 'enqueued'
+    SELECT step_uuid, task_uuid, NULL, state, 0,
+      CASE WHEN state = 'enqueued' THEN '{"reason": "task_created", "via": ["pending"]}' ELSE '{"reason": "task_created"}' END::jsonb
+    FROM st
   ), edges AS (
     INSERT INTO workflow_step_edges (task_uuid, from_step_uuid, to_step_uuid)
     SELECT ins.task_uuid, e.f, e.t FROM ins, unnest($24::uuid[], $25::uuid[]) AS e(f, t)

@@ -100,9 +100,9 @@ describe('TaskerClient', () => {
     expect(page.tasks).toHaveLength(1);
     const analyze = task.steps.find((s) => s.name === 'analyze')!;
     const audit = await client.getStepAuditHistory(created.task_uuid, analyze.workflow_step_uuid);
-    expect(audit.map((a) => a.to_state)).toEqual(['pending', 'enqueued', 'in_progress', 'enqueued_for_orchestration', 'complete']);
-    expect(audit[2]).toMatchObject({ step_name: 'analyze', from_state: 'enqueued', worker_uuid: tasker.workerId, success: false });
-    expect(audit[4]).toMatchObject({ success: true, result: expect.objectContaining({ success: true }) });
+    expect(audit.map((a) => a.to_state)).toEqual(['enqueued', 'in_progress', 'enqueued_for_orchestration', 'complete']);
+    expect(audit[1]).toMatchObject({ step_name: 'analyze', from_state: 'enqueued', worker_uuid: tasker.workerId, success: false });
+    expect(audit[3]).toMatchObject({ success: true, result: expect.objectContaining({ success: true }) });
     expect(await client.healthCheck()).toEqual({ healthy: true });
     const err = await client.getTask('0192f2a4-0000-7000-8000-000000000000').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TaskerClientError);

@@ -54,14 +54,14 @@ describe('a handler that kills its worker process on every attempt (PostgreSQL)'
     const transitions = await sql`
       SELECT from_state, to_state, metadata FROM tasker.workflow_step_transitions WHERE step_uuid = ${step.step_uuid} ORDER BY id`;
     expect(transitions.map((t) => `${t.from_state}->${t.to_state}`)).toEqual([
-      'null->pending',
-      'pending->enqueued',
+      'null->enqueued', // created ready: one row, via pending (metadata.via)
       'enqueued->in_progress',
       'in_progress->in_progress',
       'in_progress->enqueued_as_error_for_orchestration',
       'enqueued_as_error_for_orchestration->error',
     ]);
+    expect(transitions[0].metadata).toMatchObject({ reason: 'task_created', via: ['pending'] });
+    expect(transitions[2].metadata).toMatchObject({ reason: 'worker_lost', attempt: 2 });
     expect(transitions[3].metadata).toMatchObject({ reason: 'worker_lost', attempt: 2 });
-    expect(transitions[4].metadata).toMatchObject({ reason: 'worker_lost', attempt: 2 });
   }, 180_000);
 });

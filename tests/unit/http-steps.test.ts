@@ -59,7 +59,7 @@ describe('GET /v1/tasks/{uuid}/workflow_steps/{step}/audit', () => {
     const audit = (await res.json()) as { step_uuid: string; transitions: Array<{ from_state: string | null; to_state: string }> };
     expect(audit.step_uuid).toBe(steps[0].step_uuid);
     const path = audit.transitions.map((t) => t.to_state);
-    expect(path[0]).toBe('pending');
+    expect(path[0]).toBe('enqueued'); // created ready: one audit row, via pending
     expect(path.at(-1)).toBe('complete');
     expect(path).toContain('in_progress');
   });
