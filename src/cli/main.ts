@@ -17,6 +17,7 @@ const COMMANDS: Record<string, [string, () => Promise<CommandDef>]> = {
   template: ['List registered templates and draw their DAG', () => import('./template.ts').then((m) => m.default as CommandDef)],
   dlq: ['Inspect and resolve dead-lettered tasks', () => import('./dlq.ts').then((m) => m.default as CommandDef)],
   events: ['List and follow the domain events steps publish', () => import('./events.ts').then((m) => m.default as CommandDef)],
+  schedule: ['List, pause, resume and trigger cron schedules', () => import('./schedule.ts').then((m) => m.default as CommandDef)],
 };
 
 /** The root command. Subcommands are imported only when used, so `--help` stays fast. */

@@ -34,6 +34,8 @@ const create = defineCommand({
     initiator: { type: 'string', description: 'who asked for it' },
     reason: { type: 'string', description: 'why' },
     priority: { type: 'string', description: 'integer priority' },
+    'run-at': { type: 'string', description: 'start at this ISO 8601 time (until then the task waits in pending)' },
+    delay: { type: 'string', description: 'start this many seconds from now' },
     wait: { type: 'boolean', description: 'wait until the task finishes; exit 0 when it completed, 1 otherwise' },
     timeout: { type: 'string', description: 'with --wait: give up after this many seconds (exit 1, TIMEOUT); default 300' },
   },
@@ -55,6 +57,8 @@ const create = defineCommand({
         initiator: (args.initiator as string | undefined) ?? 'tasker-cli',
         reason: args.reason as string | undefined,
         priority,
+        run_at: (args['run-at'] as string | undefined) ?? null,
+        delay_seconds: args.delay === undefined ? null : Number(args.delay),
       });
       if (!args.wait) {
         print(ctx.runtime, args.format === 'json' ? task : `created task ${task.task_uuid} (${task.namespace}/${task.name}@${task.version})\n`, args.format);

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { cronProblem } from '../scheduling/cron.ts';
 
 const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
 const nonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -111,6 +112,23 @@ const eventsSchema = v.object({
 });
 
 /** The whole configuration; its output type is {@link TaskerConfig}, every key has a default. */
+// `[[schedules]]`: cron schedules for templates the config does not own (issue 17; templates declare theirs in `schedules`)
+const scheduleSchema = v.pipe(
+  v.object({
+    template: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_]{1,29}\/[^@\s]+(@\S+)?$/, 'expected "namespace/name" or "namespace/name@version"')),
+    cron: v.string(),
+    timezone: v.optional(v.string()),
+    input: v.optional(v.record(v.string(), v.unknown()), {}),
+    name: v.optional(v.pipe(v.string(), v.minLength(1))),
+    backfill: v.optional(nonNegativeInt, 0),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const problem = cronProblem(dataset.value.cron, dataset.value.timezone);
+    if (problem) addIssue({ message: problem, path: [{ type: 'object', origin: 'value', input: dataset.value, key: problem.startsWith('timezone') ? 'timezone' : 'cron', value: problem.startsWith('timezone') ? dataset.value.timezone : dataset.value.cron }] });
+  }),
+);
+
 export const configSchema = v.object({
   /**
    * The environment this configuration is for: selects config/tasker/environments/<name>/ and the templates'
@@ -131,6 +149,7 @@ export const configSchema = v.object({
   events: v.optional(eventsSchema, {}),
   templates: v.optional(v.object({ paths: v.optional(stringList, ['./templates', './config/tasks']) }), {}),
   handlers: v.optional(v.object({ paths: v.optional(stringList, ['./handlers']) }), {}),
+  schedules: v.optional(v.array(scheduleSchema), []),
   logging: v.optional(
     v.object({ level: v.optional(logLevel, 'info'), format: v.optional(v.picklist(['auto', 'pretty', 'json']), 'auto') }),
     {},

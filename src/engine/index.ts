@@ -32,6 +32,9 @@ import { DomainEvents } from '../events/service.ts';
 import { eventDiscovery } from '../events/discovery.ts';
 import { PublisherRegistry } from '../events/publisher-registry.ts';
 import { SubscriberRegistry } from '../events/subscriber.ts';
+import type { Scheduler } from '../scheduling/scheduler.ts';
+import { registerSchedules } from '../scheduling/schedule-store.ts';
+import { scheduleSpecs } from '../scheduling/specs.ts';
 
 export { resolveConfig };
 export { createTaskOperations, type TaskOperations, type TaskOperationsOptions } from './operations.ts';
@@ -55,6 +58,7 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
   const events = new DomainEvents({ config, logger: logger.child({ role: 'events' }), publishers, subscribers, bus, workerId });
   let db: Db | null = options.db ?? null;
   let orchestrator: Orchestrator | null = null;
+  let scheduler: Scheduler | null = null;
   let worker: Worker | null = null;
   let threadPool: ThreadPool | null = null;
   let templates: TaskTemplate[] = [...(options.templates ?? [])];
@@ -75,9 +79,16 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
   };
   const operations = createTaskOperations(requireDb, {
     config, store, hooks: completionHooks, sender: workerId,
-    onOutcome: (outcome) => (orchestrator ? orchestrator.observe(outcome) : afterOutcome(outcome)),
+    onOutcome: (outcome) => {
+      scheduler?.wakeAt(outcome.nextWakeAt);
+      if (orchestrator) orchestrator.observe(outcome);
+      else afterOutcome(outcome);
+    },
     onAbort: (stepUuids) => worker?.abortSteps(stepUuids),
-    onCancelled: (taskUuid) => notifyFinished({ taskUuid, state: 'cancelled' }),
+    onCancelled: (taskUuid) => {
+      notifyFinished({ taskUuid, state: 'cancelled' });
+      void scheduler?.run();
+    },
   });
 
   const tasker: Tasker = {
@@ -120,12 +131,14 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
       if (!db) db = await openDatabase(config, runtime, { applicationName: `tasker-${workerId}` });
       await migrate(db);
       await store.register(db, templates);
+      await registerSchedules(db, scheduleSpecs(templates, config));
       await events.start(db, store);
 
       const ctx: RoleContext = { db, config, store, bus, workerId, logger };
       if (options.roles?.orchestrator ?? config.orchestration.enabled) {
         const role = await startOrchestratorRole(ctx, { hooks: completionHooks, failureHooks, onOutcome: afterOutcome });
         orchestrator = role.orchestrator;
+        scheduler = role.scheduler;
         wakers.push(role.waker);
       }
       if (options.roles?.worker ?? config.worker.enabled) {
@@ -141,6 +154,8 @@ export function createTasker(options: TaskerOptions = {}): Tasker {
       await threadPool?.stop();
       threadPool = null;
       await events.stop(config.worker.shutdown_timeout_ms);
+      await scheduler?.stop();
+      scheduler = null;
       await orchestrator?.stop();
       for (const w of wakers.splice(0)) await w.stop();
       if (db && ownsDb) {

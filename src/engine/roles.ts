@@ -18,6 +18,8 @@ import { ThreadPool } from '../worker/thread-pool.ts';
 import { workerSettings } from '../worker/settings.ts';
 import { Worker } from '../worker/worker.ts';
 import type { StepEventsHook } from '../events/service.ts';
+import { Scheduler } from '../scheduling/scheduler.ts';
+import { rateBuckets, waitForRateLimits } from '../scheduling/rate-limit.ts';
 
 /** What both roles are built from. */
 export interface RoleContext {
@@ -43,14 +45,27 @@ async function startWaker(ctx: RoleContext, queues: string[]): Promise<Waker> {
 export async function startOrchestratorRole(
   ctx: RoleContext,
   o: { hooks: CompletionHook[]; failureHooks: CompletionHook[]; onOutcome: (outcome: AdvanceOutcome) => void },
-): Promise<{ orchestrator: Orchestrator; waker: Waker }> {
+): Promise<{ orchestrator: Orchestrator; waker: Waker; scheduler: Scheduler }> {
   const waker = await startWaker(ctx, [RESULTS_QUEUE]);
+  let scheduler: Scheduler | null = null;
   const orchestrator = new Orchestrator({
     db: ctx.db, config: ctx.config, templates: ctx.store, logger: ctx.logger.child({ role: 'orchestrator' }), signal: waker,
-    hooks: o.hooks, failureHooks: o.failureHooks, onOutcome: o.onOutcome, senderId: ctx.workerId,
+    hooks: o.hooks, failureHooks: o.failureHooks, senderId: ctx.workerId,
+    onOutcome: (outcome) => {
+      o.onOutcome(outcome);
+      // finished tasks free concurrency slots: admit the tasks waiting for them now, not at the next net pass
+      if (outcome.finished.length) void scheduler?.run();
+    },
   });
   orchestrator.start();
-  return { orchestrator, waker };
+  // delayed tasks and cron schedules (issue 17): started on time by a timer, with the sweep interval as the net
+  scheduler = new Scheduler({
+    db: ctx.db, store: ctx.store, logger: ctx.logger.child({ role: 'scheduler' }), notify: ctx.config.common.queues.notify,
+    sender: ctx.workerId, maxInputBytes: ctx.config.orchestration.max_task_input_bytes,
+    intervalMs: ctx.config.orchestration.sweep_interval_ms, onOutcome: (outcome) => orchestrator.observe(outcome),
+  });
+  scheduler.start();
+  return { orchestrator, waker, scheduler: scheduler as Scheduler };
 }
 
 /** The running worker role; `worker` is null when there was no namespace to consume. */
@@ -93,6 +108,10 @@ export async function startWorkerRole(
     cancellations: listenForCancellations(ctx.db, (payload) => workerLogger.warn('ignoring a malformed cancellation notice', { payload })),
     logger: workerLogger, workerId: ctx.workerId, threadPool: threadPool ?? undefined,
     onCompleted: () => ctx.bus.wake(RESULTS_QUEUE),
+    beforeRun: async (step, template, callable, signal) => {
+      const buckets = rateBuckets(template, step.template_step_name, callable);
+      if (buckets.length) await waitForRateLimits(ctx.db, buckets, { stepUuid: step.step_uuid, claimToken: step.claim_token }, signal);
+    },
     events: o.events,
   });
   worker.start();

@@ -10,6 +10,7 @@ import { createMetricsState } from './metrics-state.ts';
 import { openApiHandler } from './openapi.ts';
 import { addDlqRoutes } from './routes/dlq.ts';
 import { addEventRoutes } from './routes/events.ts';
+import { addScheduleRoutes } from './routes/schedules.ts';
 import { addHealthRoutes } from './routes/health.ts';
 import { addMetricsRoutes } from './routes/metrics.ts';
 import { addStepRoutes } from './routes/steps.ts';
@@ -73,6 +74,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   addTemplateRoutes(app, ctx);
   addDlqRoutes(app, ctx);
   addEventRoutes(app, ctx);
+  addScheduleRoutes(app, ctx);
   addHealthRoutes(app, ctx);
   addMetricsRoutes(app, ctx);
   if (config.web.ui) addUiRoutes(app, ctx);

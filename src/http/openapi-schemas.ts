@@ -33,6 +33,7 @@ const stepFields = {
   step_uuid: uuid, name: str, template_step_name: str, state: stepState,
   attempts: int, max_attempts: int, retryable: v.boolean(), inputs: anyJson, results: anyJson, checkpoint: anyJson,
   last_attempted_at: nullableDate, next_attempt_at: nullableDate, claimed_by: nullableStr, lease_expires_at: nullableDate,
+  rate_limited_until: v.pipe(nullableDate, v.description('while the step waits for its rate-limit slot: when it comes')),
   created_at: dateTime, updated_at: dateTime, dependencies: v.array(str),
 };
 /** A step. */
@@ -43,6 +44,7 @@ const taskFields = {
   context: v.record(v.string(), v.unknown()), initiator: nullableStr, source_system: nullableStr, reason: nullableStr,
   tags: v.array(str), priority: int, correlation_id: uuid, parent_correlation_id: v.nullable(uuid),
   created_at: dateTime, updated_at: dateTime, completed_at: nullableDate,
+  run_at: v.pipe(nullableDate, v.description('when a delayed task starts (null: it started at creation)')),
   execution_status: v.picklist(Object.values(ExecutionStatus)),
   step_counts: v.object({ total: int, complete: int, in_process: int, pending: int, error: int }),
   completion_percentage: v.number(),
@@ -97,6 +99,14 @@ export const DlqEntrySchema = named('DlqEntry', v.object({
 }));
 /** A page of DLQ entries. */
 export const DlqListSchema = named('DlqList', v.object({ entries: v.array(DlqEntrySchema), pagination }));
+/** The cron schedules (issue 17). */
+export const ScheduleListSchema = named('ScheduleList', v.object({
+  schedules: v.array(v.object({
+    name: str, namespace: str, task: str, version: nullableStr, cron: str, timezone: nullableStr,
+    input: v.record(v.string(), v.unknown()), backfill: int, source: str, paused: v.boolean(),
+    last_tick_at: nullableDate, last_task_uuid: v.nullable(uuid), next_tick_at: nullableDate,
+  })),
+}));
 /** A page of domain events. */
 export const EventListSchema = named('EventList', v.object({
   events: v.array(v.pipe(v.looseObject({}), v.description('a row of the domain_event_log view (README "Domain events")'))),

@@ -44,6 +44,8 @@ export const createTaskBody = bodyObject('a task request with namespace, name an
     correlation_id: v.optional(v.nullable(uuid)),
     parent_correlation_id: v.optional(v.nullable(uuid)),
     idempotency_key: v.optional(v.nullable(v.pipe(text(255), v.nonEmpty('must not be empty')))),
+    run_at: v.optional(v.nullable(v.pipe(v.string('expected an ISO 8601 time'), v.isoTimestamp('expected an ISO 8601 time such as 2026-12-02T12:00:00Z')))),
+    delay_seconds: v.optional(v.nullable(v.pipe(v.number('expected a number of seconds'), v.minValue(0), v.maxValue(366 * 86400)))),
   },
   fieldIssue,
 ));

@@ -61,4 +61,6 @@ const DUE_SQL = `
   UNION
   SELECT task_uuid FROM tasks
   WHERE state IN (${AWAITING_ORCHESTRATION_SQL})
-    AND updated_at < now() - make_interval(secs => $1)`;
+    AND updated_at < now() - make_interval(secs => $1)
+    -- a delayed task waits for its run_at, which src/scheduling/delayed-starter.ts watches
+    AND NOT (state = 'pending' AND run_at IS NOT NULL)`;

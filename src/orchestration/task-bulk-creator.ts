@@ -5,7 +5,7 @@ import { TaskerError, isTaskerError, type ErrorCode } from '../errors.ts';
 import type { Db } from '../db/types.ts';
 import type { TemplateStore } from '../templates/store.ts';
 import type { AdvanceOutcome } from './task-advancer.ts';
-import { insertMessages, notifyQueue, workerMessage } from '../queue/sql.ts';
+import { insertMessages, notifyQueue, priorityVt, workerMessage } from '../queue/sql.ts';
 import { prepareTask, type CreateTaskRequest, type CreatedTask, type PreparedTask } from './task-creator.ts';
 
 /** Why one item of a batch was refused: its index in the batch, a tasker error code, a message, details. */
@@ -109,9 +109,11 @@ export async function createTasks(
   const tasks = prepared.map((p) => ({
     task_uuid: p.taskUuid, namespace: p.template.namespace, name: p.template.name, version: p.template.version,
     state: p.state, correlation_id: p.correlationId, step_count: p.steps.length,
+    ...(p.runAt ? { run_at: p.runAt.toISOString() } : {}),
   }));
+  const runAts = prepared.flatMap((p) => (p.runAt ? [p.runAt.getTime()] : []));
   const finished = prepared.filter((p) => p.state === 'complete').map((p) => ({ taskUuid: p.taskUuid, state: 'complete' as const }));
-  return { tasks, outcome: { enqueued, finished, nextWakeAt: null } };
+  return { tasks, outcome: { enqueued, finished, nextWakeAt: runAts.length ? new Date(Math.min(...runAts)) : null } };
 }
 
 // The rows travel as JSON documents (one per table), which PostgreSQL parses faster than the client encodes
@@ -119,6 +121,7 @@ export async function createTasks(
 function bulkParams(prepared: PreparedTask[], requests: readonly CreateTaskRequest[], options: { notify: boolean; sender?: string }): unknown[] {
   const tasks: unknown[] = [];
   const steps: unknown[] = [];
+  const holds: unknown[] = [];
   const ed = { task: [] as string[], from: [] as string[], to: [] as string[] };
   const paths = new Map<string, PreparedTask['path']>();
   prepared.forEach((p, i) => {
@@ -128,9 +131,11 @@ function bulkParams(prepared: PreparedTask[], requests: readonly CreateTaskReque
       u: p.taskUuid, nt: p.namedTaskId, ns: p.template.namespace, nm: p.template.name, v: p.template.version, ctx: p.context,
       ini: req.initiator ?? null, src: req.source_system ?? null, rsn: req.reason ?? null, tg: req.tags ?? [], pri: req.priority ?? 0,
       cor: p.correlationId, par: req.parent_correlation_id ?? null, h: p.hash, s: p.state, q: p.queue,
+      ra: p.runAt?.toISOString() ?? null, // delayed / concurrency-limited: waits in pending (issue 17)
     });
+    for (const h of p.holds) holds.push({ t: p.taskUuid, k: h.key, l: h.limit });
     for (const st of p.steps) {
-      steps.push({ u: st.uuid, t: p.taskUuid, n: st.name, r: st.template.retry.retryable, m: st.template.retry.maxAttempts, root: !p.hasParent.has(st.uuid), q: p.queue, c: p.correlationId });
+      steps.push({ u: st.uuid, t: p.taskUuid, n: st.name, r: st.template.retry.retryable, m: st.template.retry.maxAttempts, root: !p.runAt && !p.hasParent.has(st.uuid), q: p.queue, c: p.correlationId, p: req.priority ?? 0 });
     }
     for (const e of p.edges) {
       ed.task.push(p.taskUuid); ed.from.push(e.from); ed.to.push(e.to);
@@ -143,7 +148,7 @@ function bulkParams(prepared: PreparedTask[], requests: readonly CreateTaskReque
   }
   return [
     JSON.stringify(tasks), path.state, path.from, path.to, path.key, JSON.stringify(steps), ed.task, ed.from, ed.to,
-    options.notify, options.sender ?? '',
+    options.notify, options.sender ?? '', JSON.stringify(holds),
   ];
 }
 
@@ -151,19 +156,19 @@ function bulkParams(prepared: PreparedTask[], requests: readonly CreateTaskReque
 const BULK_CREATE_SQL = `
   WITH x AS (
     SELECT * FROM json_to_recordset($1::json) AS x(u uuid, nt int, ns text, nm text, v text, ctx jsonb, ini text, src text, rsn text,
-                                                   tg jsonb, pri int, cor uuid, par uuid, h text, s text, q text)
+                                                   tg jsonb, pri int, cor uuid, par uuid, h text, s text, q text, ra timestamptz)
   ), ins AS (
     INSERT INTO tasks (task_uuid, named_task_id, namespace, name, version, context, initiator, source_system,
                        reason, tags, priority, correlation_id, parent_correlation_id, identity_hash, state, completed_at,
-                       worker_queue)
-    SELECT u, nt, ns, nm, v, ctx, ini, src, rsn, tg, pri, cor, par, h, s, CASE WHEN s = 'complete' THEN now() END, q FROM x
+                       worker_queue, run_at)
+    SELECT u, nt, ns, nm, v, ctx, ini, src, rsn, tg, pri, cor, par, h, s, CASE WHEN s = 'complete' THEN now() END, q, ra FROM x
     RETURNING 1
   ), task_tr AS (
     INSERT INTO task_transitions (task_uuid, from_state, to_state, sort_key, metadata)
     SELECT x.u, p.f, p.t, 0, jsonb_build_object('initiator', x.ini, 'via', p.via::jsonb)
     FROM x JOIN unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS p(s, f, t, via) ON p.s = x.s
   ), sx AS (
-    SELECT * FROM json_to_recordset($6::json) AS i(u uuid, t uuid, n text, r boolean, m int, root boolean, q text, c uuid)
+    SELECT * FROM json_to_recordset($6::json) AS i(u uuid, t uuid, n text, r boolean, m int, root boolean, q text, c uuid, p int)
   ), st AS (
     INSERT INTO workflow_steps (step_uuid, task_uuid, name, template_step_name, retryable, max_attempts, state)
     SELECT u, t, n, n, r, m, CASE WHEN root THEN 'enqueued' ELSE 'pending' END FROM sx
@@ -176,8 +181,11 @@ const BULK_CREATE_SQL = `
   ), edges AS (
     INSERT INTO workflow_step_edges (task_uuid, from_step_uuid, to_step_uuid)
     SELECT e.t, e.f, e.s FROM unnest($7::uuid[], $8::uuid[], $9::uuid[]) AS e(t, f, s)
+  ), holds AS (
+    INSERT INTO concurrency_holds (task_uuid, limit_key, max_running)
+    SELECT t, k, l FROM json_to_recordset($12::json) AS h(t uuid, k text, l int)
   ), msg AS (
-    ${insertMessages('sx.q', workerMessage('sx.t', 'sx.u', 'sx.c'), 'FROM sx WHERE sx.root')}
+    ${insertMessages('sx.q', workerMessage('sx.t', 'sx.u', 'sx.c'), 'FROM sx WHERE sx.root', priorityVt('sx.p'))}
   ), per_queue AS (
     SELECT queue_name, count(*)::int AS n FROM msg GROUP BY queue_name
   )

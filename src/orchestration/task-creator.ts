@@ -1,16 +1,18 @@
 import { checkTaskInput } from './task-input-limit.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { TaskerError } from '../errors.ts';
-import type { Db } from '../db/types.ts';
+import type { Queryable } from '../db/types.ts';
 import { compileInputValidator } from '../templates/input-schema.ts';
 import { initialStepNames } from '../templates/graph.ts';
 import type { TaskTemplate } from '../templates/types.ts';
 import type { TemplateStore } from '../templates/store.ts';
 import type { AdvanceOutcome } from './task-advancer.ts';
 import { workerQueueName } from '../queue/names.ts';
-import { insertMessages, notifyQueue, workerMessage } from '../queue/sql.ts';
+import { insertMessages, notifyQueue, priorityVt, workerMessage } from '../queue/sql.ts';
 import { uuidv7 } from './uuid.ts';
 import { transitionPath, type TaskState } from './state-machine.ts';
+import { resolveRunAt } from '../scheduling/run-at.ts';
+import { concurrencyHolds } from '../scheduling/concurrency.ts';
 
 /** A request to create a task (library, CLI and `POST /v1/tasks`). */
 export interface CreateTaskRequest {
@@ -26,6 +28,10 @@ export interface CreateTaskRequest {
   correlation_id?: string | null;
   parent_correlation_id?: string | null;
   idempotency_key?: string | null;
+  /** Start the task at this time (ISO 8601 or Date); until then it waits in `pending` (issue 17). */
+  run_at?: string | Date | null;
+  /** Start the task this many seconds from now (an alternative to `run_at`). */
+  delay_seconds?: number | null;
 }
 
 /** A created task. */
@@ -37,6 +43,8 @@ export interface CreatedTask {
   state: string;
   correlation_id: string;
   step_count: number;
+  /** When a delayed task starts (ISO 8601); absent for a task that started at creation. */
+  run_at?: string;
 }
 
 /** JSON with object keys sorted, so equal inputs hash equally whatever their key order. */
@@ -88,7 +96,7 @@ export type PreparedTask = Awaited<ReturnType<typeof prepareTask>>;
  * Validates one request (fields, input size, template, input_schema) and computes its identity hash, uuids,
  * initial steps, edges and creation path; throws the TaskerError single creation reports.
  */
-export async function prepareTask(db: Db, store: TemplateStore, req: CreateTaskRequest, maxInputBytes: number) {
+export async function prepareTask(db: Queryable, store: TemplateStore, req: CreateTaskRequest, maxInputBytes: number) {
   validateRequest(req);
   checkTaskInput(req.context ?? {}, `${req.namespace}/${req.name}`, maxInputBytes);
   const { namedTaskId, template } = await store.find(db, req.namespace, req.name, req.version);
@@ -117,10 +125,14 @@ export async function prepareTask(db: Db, store: TemplateStore, req: CreateTaskR
   // O(steps + edges): a 10,000-step template creates its task in one statement of linear size.
   const hasParent = new Set(edges.map((e) => e.to));
   // the creation path through the task machine: to steps_in_process, or straight to complete without steps
-  const path: TaskState[] = ['pending', ...transitionPath('pending', steps.length ? 'steps_in_process' : 'complete')];
+  // a delayed task (issue 17) stays `pending` with no step enqueued until its run_at (src/scheduling/)
+  // a task under a concurrency limit waits there too, until the scheduler admits it (src/scheduling/concurrency.ts)
+  const holds = concurrencyHolds(template, context);
+  const runAt = resolveRunAt(req) ?? (holds.length ? new Date() : null);
+  const path: TaskState[] = runAt ? ['pending'] : ['pending', ...transitionPath('pending', steps.length ? 'steps_in_process' : 'complete')];
   const state = path[path.length - 1];
   const queue = workerQueueName(template.namespace);
-  return { namedTaskId, template, context, hash, taskUuid, correlationId, steps, edges, hasParent, path, state, queue };
+  return { namedTaskId, template, context, hash, taskUuid, correlationId, steps, edges, hasParent, path, state, queue, runAt, holds };
 }
 
 /**
@@ -129,12 +141,12 @@ export async function prepareTask(db: Db, store: TemplateStore, req: CreateTaskR
  * pass, so the first steps are enqueued before the call returns.
  */
 export async function createTask(
-  db: Db,
+  db: Queryable,
   store: TemplateStore,
   req: CreateTaskRequest,
   options: { notify: boolean; sender?: string; maxInputBytes: number },
 ): Promise<{ task: CreatedTask; outcome: AdvanceOutcome }> {
-  const { namedTaskId, template, context, hash, taskUuid, correlationId, steps, edges, hasParent, path, state, queue } =
+  const { namedTaskId, template, context, hash, taskUuid, correlationId, steps, edges, hasParent, path, state, queue, runAt, holds } =
     await prepareTask(db, store, req, options.maxInputBytes);
   const rows = await db.query<{ task_uuid: string; enqueued: number }>(CREATE_SQL, [
     taskUuid, namedTaskId, template.namespace, template.name, template.version, JSON.stringify(context),
@@ -142,9 +154,10 @@ export async function createTask(
     req.priority ?? 0, correlationId, req.parent_correlation_id ?? null, hash, state,
     null, state, path.slice(0, -1),
     steps.map((s) => s.uuid), steps.map((s) => s.name), steps.map((s) => s.template.retry.retryable),
-    steps.map((s) => s.template.retry.maxAttempts), steps.map((s) => !hasParent.has(s.uuid)),
+    steps.map((s) => s.template.retry.maxAttempts), steps.map((s) => !runAt && !hasParent.has(s.uuid)),
     edges.map((e) => e.from), edges.map((e) => e.to),
-    queue, options.notify, options.sender ?? '',
+    queue, options.notify, options.sender ?? '', runAt?.toISOString() ?? null,
+    holds.map((h) => h.key), holds.map((h) => h.limit),
   ]);
   if (rows.length === 0) {
     const existing = await db.query<{ task_uuid: string; state: string }>(`SELECT task_uuid, state FROM tasks WHERE identity_hash = $1`, [hash]);
@@ -168,8 +181,9 @@ export async function createTask(
       state,
       correlation_id: correlationId,
       step_count: steps.length,
+      ...(runAt ? { run_at: runAt.toISOString() } : {}),
     },
-    outcome: { enqueued, finished: state === 'complete' ? [{ taskUuid, state: 'complete' }] : [], nextWakeAt: null },
+    outcome: { enqueued, finished: state === 'complete' ? [{ taskUuid, state: 'complete' }] : [], nextWakeAt: runAt },
   };
 }
 
@@ -177,9 +191,9 @@ const CREATE_SQL = `
   WITH ins AS (
     INSERT INTO tasks (task_uuid, named_task_id, namespace, name, version, context, initiator, source_system,
                        reason, tags, priority, correlation_id, parent_correlation_id, identity_hash, state, completed_at,
-                       worker_queue)
+                       worker_queue, run_at)
     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15,
-            CASE WHEN $15 = 'complete' THEN now() END, $26)
+            CASE WHEN $15 = 'complete' THEN now() END, $26, $29::timestamptz)
     ON CONFLICT (identity_hash) DO NOTHING
     RETURNING task_uuid, correlation_id
   ), task_tr AS (
@@ -198,8 +212,11 @@ const CREATE_SQL = `
   ), edges AS (
     INSERT INTO workflow_step_edges (task_uuid, from_step_uuid, to_step_uuid)
     SELECT ins.task_uuid, e.f, e.t FROM ins, unnest($24::uuid[], $25::uuid[]) AS e(f, t)
+  ), holds AS (
+    INSERT INTO concurrency_holds (task_uuid, limit_key, max_running)
+    SELECT ins.task_uuid, h.k, h.l FROM ins, unnest($30::text[], $31::int[]) AS h(k, l)
   ), msg AS (
-    ${insertMessages('$26', workerMessage('st.task_uuid', 'st.step_uuid', 'ins.correlation_id'), "FROM st, ins WHERE st.state = 'enqueued'")}
+    ${insertMessages('$26', workerMessage('st.task_uuid', 'st.step_uuid', 'ins.correlation_id'), "FROM st, ins WHERE st.state = 'enqueued'", priorityVt('$11::int'))}
   )
   SELECT ins.task_uuid, (SELECT count(*)::int FROM msg) AS enqueued,
     CASE WHEN $27 AND EXISTS (SELECT 1 FROM msg) THEN ${notifyQueue('$26::text', '$28')} END AS notified

@@ -18,6 +18,8 @@ export interface StepView {
   next_attempt_at: Date | null;
   claimed_by: string | null;
   lease_expires_at: Date | null;
+  /** While a claimed step waits for its rate-limit slot: when that slot comes (issue 17). */
+  rate_limited_until: Date | null;
   created_at: Date;
   updated_at: Date;
   dependencies: string[];
@@ -41,6 +43,8 @@ export interface TaskView {
   created_at: Date;
   updated_at: Date;
   completed_at: Date | null;
+  /** When a delayed task starts (null: it started at creation). */
+  run_at: Date | null;
   execution_status: ExecutionStatus;
   step_counts: { total: number; complete: number; in_process: number; pending: number; error: number };
   completion_percentage: number;
@@ -48,7 +52,7 @@ export interface TaskView {
 }
 
 const TASK_COLUMNS = `task_uuid, namespace, name, version, state, context, initiator, source_system, reason, tags, priority,
-  correlation_id, parent_correlation_id, created_at, updated_at, completed_at`;
+  correlation_id, parent_correlation_id, created_at, updated_at, completed_at, run_at`;
 
 function summarize(row: Omit<TaskView, 'execution_status' | 'step_counts' | 'completion_percentage'>, r: TaskReadiness | undefined): TaskView {
   const total = r?.total ?? 0;
@@ -65,7 +69,7 @@ function summarize(row: Omit<TaskView, 'execution_status' | 'step_counts' | 'com
 export async function getTaskSteps(q: Queryable, taskUuid: string): Promise<StepView[]> {
   return q.query<StepView>(
     `SELECT s.step_uuid, s.name, s.template_step_name, s.state, s.attempts, s.max_attempts, s.retryable, s.inputs, s.results,
-            s.checkpoint, s.last_attempted_at, s.next_attempt_at, s.claimed_by, s.lease_expires_at, s.created_at, s.updated_at,
+            s.checkpoint, s.last_attempted_at, s.next_attempt_at, s.claimed_by, s.lease_expires_at, s.rate_limited_until, s.created_at, s.updated_at,
             coalesce((SELECT array_agg(p.name ORDER BY p.name) FROM workflow_step_edges e JOIN workflow_steps p ON p.step_uuid = e.from_step_uuid
                       WHERE e.to_step_uuid = s.step_uuid), '{}') AS dependencies
      FROM workflow_steps s WHERE s.task_uuid = $1 ORDER BY s.created_at, s.step_uuid`,

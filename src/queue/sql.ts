@@ -24,9 +24,24 @@ export function resultMessage(task = 'task_uuid', step = 'step_uuid'): string {
   return `jsonb_build_object('task_uuid', ${task}, 'step_uuid', ${step})`;
 }
 
-/** `INSERT … SELECT <queue>, <message> <from> RETURNING msg_id, queue_name`: sends one message per source row. */
-export function insertMessages(queue: string, message: string, from: string): string {
+/**
+ * `INSERT … SELECT <queue>, <message> <from> RETURNING msg_id, queue_name`: sends one message per source row,
+ * visible from `vt` (default now(); see {@link priorityVt}).
+ */
+export function insertMessages(queue: string, message: string, from: string, vt?: string): string {
+  if (vt) return `INSERT INTO queue_messages (queue_name, message, vt) SELECT ${queue}, ${message}, ${vt} ${from} RETURNING msg_id, queue_name`;
   return `INSERT INTO queue_messages (queue_name, message) SELECT ${queue}, ${message} ${from} RETURNING msg_id, queue_name`;
+}
+
+/**
+ * The vt of a worker message for a task of priority `priority` (an SQL expression). Workers take visible messages
+ * in (vt, msg_id) order, so a message of priority p > 0 is stamped p seconds in the past: it is claimed as if it had
+ * waited p seconds longer (issue 17). That is also the anti-starvation rule: an older message always goes first once
+ * it has waited p seconds more than a newer one of priority p. Priority ≤ 0 is plain FIFO (never a delay);
+ * p counts up to 1000.
+ */
+export function priorityVt(priority: string): string {
+  return `now() - make_interval(secs => least(greatest(${priority}, 0), 1000))`;
 }
 
 /**

@@ -1,4 +1,5 @@
 // Raw step map → StepTemplate: aliases resolved, defaults applied, field types checked.
+import { readRateLimit } from '../scheduling/rate-limit.ts';
 import {
   fieldPath, isRecord, readBoolean, readEnum, readInteger, readPositiveNumber, readRecord, readString,
   readStringList, report, reportType, warnUnknownKeys, type FieldContext,
@@ -11,7 +12,7 @@ import { readEventDeclarations } from './events.ts';
 
 const STEP_KEYS = new Set([
   'name', 'description', 'type', 'step_type', 'dependencies', 'depends_on', 'handler', 'retry',
-  'timeout_seconds', 'batch_config', 'publishes_events', 'result_schema',
+  'timeout_seconds', 'batch_config', 'publishes_events', 'result_schema', 'rate_limit',
 ]);
 const LEGACY_STEP_KEYS = new Set(['system_dependency', 'lifecycle', 'default_retryable', 'default_retry_limit', 'skippable', 'custom_events']);
 const HANDLER_KEYS = new Set(['callable', 'method', 'resolver', 'initialization']);
@@ -109,5 +110,7 @@ export function normalizeStep(ctx: FieldContext, value: unknown, path: string): 
   };
   const description = readString(ctx, value.description, fieldPath(path, 'description'));
   if (description !== undefined) step.description = description;
+  const rateLimit = readRateLimit(ctx, value.rate_limit, fieldPath(path, 'rate_limit'));
+  if (rateLimit) step.rateLimit = rateLimit;
   return step;
 }

@@ -6,11 +6,14 @@ import { applyEnvironments } from './environments.ts';
 import { readEventCatalogue } from './events.ts';
 import { readLifecycle } from './lifecycle.ts';
 import { normalizeStep } from './normalize-step.ts';
+import { readSchedules } from './schedules.ts';
+import { readConcurrency } from '../scheduling/concurrency.ts';
+import { readRateLimit } from '../scheduling/rate-limit.ts';
 import { DEFAULT_RETRY, IdentityStrategies, type StepTemplate, type TaskTemplate } from './types.ts';
 
 const TEMPLATE_KEYS = new Set([
   'name', 'namespace_name', 'version', 'description', 'metadata', 'input_schema', 'identity_strategy',
-  'steps', 'environments', 'lifecycle', 'domain_events',
+  'steps', 'environments', 'lifecycle', 'domain_events', 'schedules', 'concurrency', 'rate_limit',
 ]);
 // Keys the original tasker system writes in its templates; they carry nothing this engine uses.
 const LEGACY_TEMPLATE_KEYS = new Set([
@@ -40,6 +43,12 @@ export function normalizeTemplate(ctx: FieldContext, data: unknown, env: string 
   };
   const domainEvents = readEventCatalogue(ctx, data.domain_events);
   if (domainEvents.length) template.domainEvents = domainEvents;
+  const schedules = readSchedules(ctx, data.schedules);
+  if (schedules.length) template.schedules = schedules;
+  const concurrency = readConcurrency(ctx, data.concurrency);
+  if (concurrency.length) template.concurrency = concurrency;
+  const rateLimit = readRateLimit(ctx, data.rate_limit, 'rate_limit');
+  if (rateLimit) template.rateLimit = rateLimit;
   const description = readString(ctx, data.description, 'description');
   if (description !== undefined) template.description = description;
   applyEnvironments(ctx, data.environments, template.steps, env);

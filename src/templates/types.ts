@@ -1,6 +1,9 @@
 import type { ErrorCode } from '../errors.ts';
 // The normalized template model: what the parser produces, the validator checks and the engine stores as JSON.
 import type { EventCatalogEntry, EventDeclaration } from '../events/types.ts';
+import type { TemplateSchedule } from './schedules.ts';
+import type { ConcurrencyLimit } from '../scheduling/concurrency.ts';
+import type { RateLimit } from '../scheduling/rate-limit.ts';
 
 /** The kinds of step a template can declare (DESIGN §5, §6.7, §6.8). */
 export const StepTypes = ['standard', 'decision', 'deferred_convergence', 'batchable', 'batch_worker'] as const;
@@ -61,6 +64,8 @@ export interface StepTemplate {
   /** Events this step publishes (`publishes_events`, issue 15). */
   publishesEvents: EventDeclaration[];
   resultSchema: unknown | null;
+  /** Starts per second of this step's handler, shared by every template using it (issue 17). */
+  rateLimit?: RateLimit;
 }
 
 /** A whole workflow template, normalized. */
@@ -77,6 +82,12 @@ export interface TaskTemplate {
   domainEvents?: EventCatalogEntry[];
   /** Staleness thresholds and actions (see `templates/lifecycle.ts`). */
   lifecycle: Record<string, number | string | boolean>;
+  /** Cron schedules that create tasks of this template (issue 17). */
+  schedules?: TemplateSchedule[];
+  /** Limits on how many of its tasks run at once (issue 17). */
+  concurrency?: ConcurrencyLimit[];
+  /** Starts per second of this template's steps, across processes (issue 17). */
+  rateLimit?: RateLimit;
   sourceFile?: string;
 }
 

@@ -24,6 +24,8 @@ export interface ExecutionDeps {
   store: StepStore;
   threadPool?: ThreadPool;
   defaultTimeoutMs: number;
+  /** Runs after the plan and before the handler's first run (rate limits wait here, outside the step timeout). */
+  beforeRun?: (step: ClaimedStep, template: TaskTemplate, callable: string, signal: AbortSignal) => Promise<void>;
 }
 
 /** How an execution ended. */
@@ -39,6 +41,7 @@ interface Plan {
   stepTemplate: StepTemplate | undefined;
   resolved: ResolvedHandler | null;
   timeoutMs: number;
+  template: TaskTemplate;
 }
 
 async function plan(deps: ExecutionDeps, step: ClaimedStep): Promise<Plan> {
@@ -49,7 +52,7 @@ async function plan(deps: ExecutionDeps, step: ClaimedStep): Promise<Plan> {
   const resolved = stepTemplate
     ? await deps.registry.resolve({ callable, method: stepTemplate.handler.method, resolver: stepTemplate.handler.resolver })
     : null;
-  return { callable, stepTemplate, resolved, timeoutMs };
+  return { callable, stepTemplate, resolved, timeoutMs, template };
 }
 
 /** Runs one handler invocation until it settles or `controller` aborts (timeout included); never rejects. */
@@ -99,6 +102,7 @@ export async function executeStep(deps: ExecutionDeps, step: ClaimedStep, contro
     const p = await plan(deps, step);
     handler = p.callable;
     if (!p.resolved) return { handler, result: handlerNotFoundResult(p.callable) };
+    if (deps.beforeRun) await deps.beforeRun(step, p.template, p.callable, controller.signal);
     let checkpoint = (step.checkpoint as StepCheckpoint | null) ?? null;
     for (;;) {
       const result = await runWithDeadline(deps, p, step, checkpoint, controller, log);

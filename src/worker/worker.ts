@@ -44,6 +44,8 @@ export interface WorkerOptions {
   cancellations?: CancelSubscription;
   /** Called after completions were written (to wake a co-located orchestrator). */
   onCompleted?: () => void;
+  /** Before a handler's first run (rate limits, issue 17). */
+  beforeRun?: ExecutionDeps['beforeRun'];
   /** Run handlers in worker threads (`[worker] isolation = "thread"`); handlers the threads don't know run in-process. */
   threadPool?: ThreadPool;
   /** Domain events: planned before a result is recorded, written with it, dispatched once it is committed (issue 15). */
@@ -90,6 +92,7 @@ export class Worker {
       store: this.#store,
       threadPool: options.threadPool,
       defaultTimeoutMs: options.settings.handlerTimeoutMs,
+      beforeRun: options.beforeRun,
     };
     this.#batcher = new CompletionBatcher((batch) => this.#store.complete(batch));
   }
