@@ -53,8 +53,9 @@ export async function startOrchestratorRole(
     hooks: o.hooks, failureHooks: o.failureHooks, senderId: ctx.workerId,
     onOutcome: (outcome) => {
       o.onOutcome(outcome);
-      // finished tasks free concurrency slots: admit the tasks waiting for them now, not at the next net pass
-      if (outcome.finished.length) void scheduler?.run();
+      // finished tasks that held concurrency slots free them: admit the tasks waiting for them now, not at the
+      // next net pass (one indexed probe; a full scheduler pass only when a slot was actually held)
+      if (outcome.finished.length) void scheduler?.afterFinished(outcome.finished.map((f) => f.taskUuid));
     },
   });
   orchestrator.start();

@@ -59,6 +59,21 @@ export class Scheduler {
     }, Math.max(0, t - Date.now()) + 1);
   }
 
+  /**
+   * Tasks just finished: runs a pass if any of them held a concurrency slot (their waiting peers can start).
+   * Most finished tasks hold none, and a pass costs several statements, so this probes first.
+   */
+  async afterFinished(taskUuids: readonly string[]): Promise<void> {
+    if (this.#stopped || taskUuids.length === 0) return;
+    try {
+      const [row] = await this.#o.db.query<{ held: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM concurrency_holds WHERE task_uuid = ANY($1::uuid[])) AS held`, [taskUuids]);
+      if (row.held) await this.run();
+    } catch (err) {
+      this.#o.logger.warn('releasing concurrency slots failed', { error: (err as Error).message });
+    }
+  }
+
   /** One pass now; a call during a pass runs one more pass after it. */
   run(): Promise<void> {
     if (this.#running) {
